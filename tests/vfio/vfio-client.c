@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-client: a VFIO type1 container-API user, the way QEMU and DPDK drive
+ * it, for the VM tests of hv_iommu.
+ *
+ *   open /dev/vfio/vfio, check the API version and TYPE1v2 support,
+ *   open /dev/vfio/<group> of the device, check it is viable, put it in the
+ *   container, VFIO_SET_IOMMU(TYPE1v2) (the IOMMU domain's first attach),
+ *   get the device fd, map an anonymous buffer with VFIO_IOMMU_MAP_DMA,
+ *   write the expected IOVA -> page frame table from /proc/self/pagemap,
+ *   run the caller's commands at each stage, unmap, tear down in order.
+ *
+ * With --partition the client first creates a guest partition through
+ * /dev/hv_sim, so that hv_iommu (attach_mode=auto) direct-attaches the
+ * device to it.
+ *
+ * Commands given with --before-map, --while-mapped, --after-partial,
+ * --after-map-fail and --after-unmap run through system(3) with these
+ * variables in the environment: HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA,
+ * HV_VFIO_SIZE (hex/decimal as printed), and HV_PARTITION_ID with
+ * --partition.  A command that exits non-zero fails the client.
+ *
+ * Every failure prints one line "vfio-client: <what>: <errno text>" to stderr
+ * and exits 1.  Progress goes to stdout, one "key: value" line per step.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
+#include "../../kernel/uapi/hv_sim.h"
+
+#define PAGE_4K		4096UL
+#define HUGE_2M		(2UL << 20)
+#define PM_PRESENT	(1ULL << 63)
+#define PM_PFN_MASK	((1ULL << 55) - 1)
+
+static const char *prog = "vfio-client";
+
+struct options {
+	const char *bdf;
+	uint64_t size;
+	uint64_t iova;
+	unsigned int chunks;
+	int hugepages;
+	int partition;
+	int expect_map_fail;
+	int retry_map;
+	const char *expect_file;
+	const char *before_map;
+	const char *while_mapped;
+	const char *after_map_fail;
+	const char *after_partial;
+	const char *after_unmap;
+	int partial;			/* --partial-unmap given */
+	uint64_t partial_off;
+	uint64_t partial_len;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: %s [options] BDF\n"
+"Map an anonymous buffer for DMA by the PCI device BDF through VFIO type1v2.\n"
+"\n"
+"  -d, --device BDF          device (SSSS:BB:DD.F), instead of the argument\n"
+"  -s, --size N[K|M|G]       buffer size (default 64M; multiple of 4K)\n"
+"  -i, --iova ADDR           IOVA of the buffer (default 0x100000000)\n"
+"  -c, --chunks N            map with N MAP_DMA calls of size/N each\n"
+"  -H, --hugepages           madvise(MADV_HUGEPAGE) the buffer (THP)\n"
+"  -e, --expect FILE         write \"0xIOVA 0xPFN\" for every 4K page\n"
+"  -p, --partition           create a guest partition via /dev/hv_sim first\n"
+"                            (direct attach); exported as HV_PARTITION_ID\n"
+"      --before-map CMD      run CMD after SET_IOMMU, before MAP_DMA\n"
+"  -w, --while-mapped CMD    run CMD while everything is mapped\n"
+"  -u, --partial-unmap OFF:LEN  unmap [iova+OFF, +LEN) first (with type1v2\n"
+"                            it must cover whole chunks, see --chunks)\n"
+"      --after-partial CMD   run CMD after the partial unmap\n"
+"  -a, --after-unmap CMD     run CMD after the full unmap\n"
+"  -F, --expect-map-fail     MAP_DMA must fail; exit 0 if it did\n"
+"      --after-map-fail CMD  run CMD after the expected failure\n"
+"      --retry-map           after the expected failure, map again (must\n"
+"                            succeed) and carry on as without -F\n"
+"  -h, --help                this text\n"
+"\n"
+"Commands run with HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA, HV_VFIO_SIZE\n"
+"(and HV_PARTITION_ID) in the environment; a non-zero exit fails the client.\n",
+		prog);
+}
+
+/* One line on stderr, with errno text if err != 0, then exit 1. */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+die(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* Parse "123", "0x1000", "64M", "1G"... */
+static uint64_t parse_size(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		die(0, "bad %s '%s'", what, s);
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	default: break;
+	}
+	if (*end)
+		die(0, "bad %s '%s'", what, s);
+	return v;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Run a user command; non-zero status fails the client. */
+static void run_cmd(const char *stage, const char *cmd)
+{
+	int st;
+
+	if (!cmd)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	st = system(cmd);
+	if (st == -1)
+		die(errno, "%s command: system", stage);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		die(0, "%s command failed (%s %d): %s", stage,
+		    WIFEXITED(st) ? "exit status" : "signal",
+		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), cmd);
+}
+
+static void setenv_u64(const char *name, uint64_t v, int hex)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), hex ? "0x%" PRIx64 : "%" PRIu64, v);
+	if (setenv(name, buf, 1))
+		die(errno, "setenv %s", name);
+}
+
+/* The IOMMU group number of a PCI device, from sysfs. */
+static int device_group(const char *bdf)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+	char *end;
+	long g;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		die(errno, "%s: no IOMMU group (%s)", bdf, path);
+	target[n] = '\0';
+	g = strtol(basename(target), &end, 10);
+	if (*end || g < 0)
+		die(0, "%s: odd iommu_group link '%s'", bdf, target);
+	return (int)g;
+}
+
+/* Map [vaddr, +size) at iova in opt->chunks calls; returns 0 or an errno. */
+static int map_dma(int container, const struct options *opt, void *vaddr,
+		   double *seconds)
+{
+	uint64_t chunk = opt->size / opt->chunks;
+	double t0 = now();
+	unsigned int i;
+
+	for (i = 0; i < opt->chunks; i++) {
+		struct vfio_iommu_type1_dma_map map = {
+			.argsz = sizeof(map),
+			.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+			.vaddr = (uintptr_t)vaddr + i * chunk,
+			.iova = opt->iova + i * chunk,
+			.size = chunk,
+		};
+
+		if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map)) {
+			int err = errno;
+
+			if (!opt->expect_map_fail)
+				die(err, "VFIO_IOMMU_MAP_DMA iova 0x%llx size 0x%llx (chunk %u of %u)",
+				    (unsigned long long)map.iova,
+				    (unsigned long long)map.size, i + 1, opt->chunks);
+			printf("map-failed: chunk %u of %u iova 0x%llx: %s\n",
+			       i + 1, opt->chunks, (unsigned long long)map.iova,
+			       strerror(err));
+			return err;
+		}
+	}
+	*seconds = now() - t0;
+	return 0;
+}
+
+static void unmap_dma(int container, uint64_t iova, uint64_t size,
+		      uint64_t expect_size, const char *what)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = iova,
+		.size = size,
+	};
+	double t0 = now();
+
+	if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap))
+		die(errno, "VFIO_IOMMU_UNMAP_DMA (%s) iova 0x%llx size 0x%llx",
+		    what, (unsigned long long)iova, (unsigned long long)size);
+	if (unmap.size != expect_size)
+		die(0, "VFIO_IOMMU_UNMAP_DMA (%s) iova 0x%llx: unmapped 0x%llx bytes, expected 0x%llx",
+		    what, (unsigned long long)iova,
+		    (unsigned long long)unmap.size,
+		    (unsigned long long)expect_size);
+	printf("unmapped: %s iova 0x%llx bytes %llu seconds %.6f\n", what,
+	       (unsigned long long)iova, (unsigned long long)unmap.size,
+	       now() - t0);
+}
+
+/*
+ * Write "0xIOVA 0xPFN" for each 4 KiB page of the buffer, from
+ * /proc/self/pagemap (root sees page frame numbers; others see 0).
+ */
+static void write_expect(const char *file, const struct options *opt,
+			 void *vaddr)
+{
+	uint64_t pages = opt->size / PAGE_4K, i;
+	uint64_t *pm;
+	ssize_t n;
+	FILE *f;
+	int fd;
+
+	pm = malloc(pages * sizeof(*pm));
+	if (!pm)
+		die(errno, "malloc pagemap buffer");
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		die(errno, "open /proc/self/pagemap");
+	n = pread(fd, pm, pages * sizeof(*pm),
+		  (off_t)((uintptr_t)vaddr / PAGE_4K * sizeof(*pm)));
+	if (n != (ssize_t)(pages * sizeof(*pm)))
+		die(n < 0 ? errno : EIO, "read /proc/self/pagemap");
+	close(fd);
+
+	f = fopen(file, "w");
+	if (!f)
+		die(errno, "open %s", file);
+	for (i = 0; i < pages; i++) {
+		uint64_t pfn = pm[i] & PM_PFN_MASK;
+
+		if (!(pm[i] & PM_PRESENT))
+			die(0, "pagemap: page %" PRIu64 " of the buffer is not present", i);
+		if (!pfn)
+			die(0, "pagemap: no page frame numbers (needs CAP_SYS_ADMIN)");
+		fprintf(f, "0x%" PRIx64 " 0x%" PRIx64 "\n",
+			opt->iova + i * PAGE_4K, pfn);
+	}
+	if (fclose(f))
+		die(errno, "write %s", file);
+	free(pm);
+	printf("expect: %s pages %" PRIu64 "\n", file, pages);
+}
+
+enum {
+	OPT_BEFORE_MAP = 0x100,
+	OPT_AFTER_PARTIAL,
+	OPT_AFTER_MAP_FAIL,
+	OPT_RETRY_MAP,
+};
+
+static void parse_args(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "device",		required_argument, NULL, 'd' },
+		{ "size",		required_argument, NULL, 's' },
+		{ "iova",		required_argument, NULL, 'i' },
+		{ "chunks",		required_argument, NULL, 'c' },
+		{ "hugepages",		no_argument,	   NULL, 'H' },
+		{ "expect",		required_argument, NULL, 'e' },
+		{ "partition",		no_argument,	   NULL, 'p' },
+		{ "before-map",		required_argument, NULL, OPT_BEFORE_MAP },
+		{ "while-mapped",	required_argument, NULL, 'w' },
+		{ "partial-unmap",	required_argument, NULL, 'u' },
+		{ "after-partial",	required_argument, NULL, OPT_AFTER_PARTIAL },
+		{ "after-unmap",	required_argument, NULL, 'a' },
+		{ "expect-map-fail",	no_argument,	   NULL, 'F' },
+		{ "after-map-fail",	required_argument, NULL, OPT_AFTER_MAP_FAIL },
+		{ "retry-map",		no_argument,	   NULL, OPT_RETRY_MAP },
+		{ "help",		no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t chunks;
+	char *colon;
+	int c;
+
+	opt->size = 64UL << 20;
+	opt->iova = 0x100000000ULL;
+	opt->chunks = 1;
+
+	while ((c = getopt_long(argc, argv, "d:s:i:c:He:pw:u:a:Fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': opt->bdf = optarg; break;
+		case 's': opt->size = parse_size(optarg, "size"); break;
+		case 'i': opt->iova = parse_size(optarg, "iova"); break;
+		case 'c':
+			chunks = parse_size(optarg, "chunk count");
+			if (chunks < 1 || chunks > 65536)
+				die(0, "bad chunk count '%s'", optarg);
+			opt->chunks = (unsigned int)chunks;
+			break;
+		case 'H': opt->hugepages = 1; break;
+		case 'e': opt->expect_file = optarg; break;
+		case 'p': opt->partition = 1; break;
+		case OPT_BEFORE_MAP: opt->before_map = optarg; break;
+		case 'w': opt->while_mapped = optarg; break;
+		case 'u':
+			colon = strchr(optarg, ':');
+			if (!colon)
+				die(0, "bad --partial-unmap '%s' (want OFFSET:LEN)", optarg);
+			*colon = '\0';
+			opt->partial_off = parse_size(optarg, "partial unmap offset");
+			opt->partial_len = parse_size(colon + 1, "partial unmap length");
+			opt->partial = 1;
+			break;
+		case OPT_AFTER_PARTIAL: opt->after_partial = optarg; break;
+		case 'a': opt->after_unmap = optarg; break;
+		case 'F': opt->expect_map_fail = 1; break;
+		case OPT_AFTER_MAP_FAIL: opt->after_map_fail = optarg; break;
+		case OPT_RETRY_MAP: opt->retry_map = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (!opt->bdf && optind < argc)
+		opt->bdf = argv[optind++];
+	if (!opt->bdf || optind != argc) {
+		usage(stderr);
+		exit(2);
+	}
+	if (!opt->size || opt->size % PAGE_4K || opt->iova % PAGE_4K)
+		die(0, "size and iova must be non-zero multiples of 4 KiB");
+	if (opt->size % ((uint64_t)opt->chunks * PAGE_4K))
+		die(0, "size 0x%llx does not split into %u chunks of whole pages",
+		    (unsigned long long)opt->size, opt->chunks);
+	if (opt->partial && (!opt->partial_len || opt->partial_off % PAGE_4K ||
+			     opt->partial_len % PAGE_4K ||
+			     opt->partial_off + opt->partial_len > opt->size))
+		die(0, "--partial-unmap must be a non-empty, 4K-aligned range inside the buffer");
+	if ((opt->after_map_fail || opt->retry_map) && !opt->expect_map_fail)
+		die(0, "--after-map-fail and --retry-map need --expect-map-fail");
+	/* The chunks mapped before the failing one stay mapped: keep it simple. */
+	if (opt->retry_map && opt->chunks != 1)
+		die(0, "--retry-map works with a single chunk only");
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = { 0 };
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[PATH_MAX];
+	int container, group, device, hvsim = -1;
+	uint64_t partition_id = 0;
+	size_t alloc;
+	double seconds;
+	char *buf, *p;
+	int gnum, err, version;
+
+	parse_args(argc, argv, &opt);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	/* The container. */
+	container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (container < 0)
+		die(errno, "open /dev/vfio/vfio");
+	version = ioctl(container, VFIO_GET_API_VERSION);
+	if (version != VFIO_API_VERSION)
+		die(version < 0 ? errno : 0, "VFIO_GET_API_VERSION: %d, want %d",
+		    version, VFIO_API_VERSION);
+	if (ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0)
+		die(errno, "VFIO_CHECK_EXTENSION(VFIO_TYPE1v2_IOMMU): not supported");
+
+	/* The device's group, into the container. */
+	gnum = device_group(opt.bdf);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", gnum);
+	group = open(path, O_RDWR | O_CLOEXEC);
+	if (group < 0)
+		die(errno, "open %s (is %s bound to vfio-pci?)", path, opt.bdf);
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status))
+		die(errno, "VFIO_GROUP_GET_STATUS %s", path);
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		die(0, "group %d is not viable (bind every device in it to vfio-pci)", gnum);
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
+		die(errno, "VFIO_GROUP_SET_CONTAINER group %d", gnum);
+	printf("group: %d\n", gnum);
+
+	/* Direct attach: own a guest partition before the domain's first attach. */
+	if (opt.partition) {
+		hvsim = open(HV_SIM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		if (hvsim < 0)
+			die(errno, "open %s", HV_SIM_DEVICE_PATH);
+		if (ioctl(hvsim, HV_SIM_CREATE_PARTITION, &partition_id))
+			die(errno, "HV_SIM_CREATE_PARTITION");
+		printf("partition: %" PRIu64 "\n", partition_id);
+		setenv_u64("HV_PARTITION_ID", partition_id, 0);
+	}
+
+	/* First attach of the IOMMU domain happens here. */
+	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		die(errno, "VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)");
+	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, opt.bdf);
+	if (device < 0)
+		die(errno, "VFIO_GROUP_GET_DEVICE_FD %s", opt.bdf);
+
+	if (setenv("HV_VFIO_BDF", opt.bdf, 1))
+		die(errno, "setenv");
+	setenv_u64("HV_VFIO_GROUP", (uint64_t)gnum, 0);
+	setenv_u64("HV_VFIO_IOVA", opt.iova, 1);
+	setenv_u64("HV_VFIO_SIZE", opt.size, 0);
+
+	/* The buffer: 2 MiB aligned so that THP can back it whole. */
+	alloc = opt.size + (opt.hugepages ? HUGE_2M : 0);
+	buf = mmap(NULL, alloc, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		die(errno, "mmap %zu bytes", alloc);
+	if (opt.hugepages) {
+		buf = (char *)(((uintptr_t)buf + HUGE_2M - 1) & ~(HUGE_2M - 1));
+		if (madvise(buf, opt.size, MADV_HUGEPAGE))
+			die(errno, "madvise(MADV_HUGEPAGE)");
+	}
+	/* Touch every page so each has its own frame (not the zero page). */
+	for (p = buf; p < buf + opt.size; p += PAGE_4K)
+		*(volatile char *)p = 1;
+
+	run_cmd("before-map", opt.before_map);
+
+	err = map_dma(container, &opt, buf, &seconds);
+	if (opt.expect_map_fail) {
+		if (!err)
+			die(0, "VFIO_IOMMU_MAP_DMA succeeded, expected a failure");
+		run_cmd("after-map-fail", opt.after_map_fail);
+		if (!opt.retry_map)
+			return 0;
+		opt.expect_map_fail = 0;
+		map_dma(container, &opt, buf, &seconds);
+	}
+	printf("mapped: iova 0x%llx bytes %llu calls %u seconds %.6f\n",
+	       (unsigned long long)opt.iova, (unsigned long long)opt.size,
+	       opt.chunks, seconds);
+
+	if (opt.expect_file)
+		write_expect(opt.expect_file, &opt, buf);
+	run_cmd("while-mapped", opt.while_mapped);
+
+	if (opt.partial) {
+		unmap_dma(container, opt.iova + opt.partial_off, opt.partial_len,
+			  opt.partial_len, "partial");
+		run_cmd("after-partial", opt.after_partial);
+	}
+	unmap_dma(container, opt.iova, opt.size,
+		  opt.size - (opt.partial ? opt.partial_len : 0), "all");
+	run_cmd("after-unmap", opt.after_unmap);
+
+	/* Tear down in the order a VMM does: device, group, container, partition. */
+	close(device);
+	if (ioctl(group, VFIO_GROUP_UNSET_CONTAINER))
+		die(errno, "VFIO_GROUP_UNSET_CONTAINER");
+	close(group);
+	close(container);
+	if (hvsim >= 0) {
+		if (ioctl(hvsim, HV_SIM_DELETE_PARTITION))
+			die(errno, "HV_SIM_DELETE_PARTITION");
+		close(hvsim);
+	}
+	munmap(buf, opt.size);
+	printf("done\n");
+	return 0;
+}
