@@ -16,9 +16,9 @@
  *
  * Commands given with --before-map, --while-mapped, --after-partial,
  * --after-map-fail and --after-unmap run through system(3) with these
- * variables in the environment: HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA,
- * HV_VFIO_SIZE (hex/decimal as printed), and HV_PARTITION_ID with
- * --partition.  A command that exits non-zero fails the client.
+ * variables in the environment: HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA
+ * (hex), HV_VFIO_SIZE, HV_VFIO_PID (the client's pid), and HV_PARTITION_ID
+ * with --partition.  A command that exits non-zero fails the client.
  *
  * Every failure prints one line "vfio-client: <what>: <errno text>" to stderr
  * and exits 1.  Progress goes to stdout, one "key: value" line per step.
@@ -99,8 +99,8 @@ static void usage(FILE *f)
 "                            succeed) and carry on as without -F\n"
 "  -h, --help                this text\n"
 "\n"
-"Commands run with HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA, HV_VFIO_SIZE\n"
-"(and HV_PARTITION_ID) in the environment; a non-zero exit fails the client.\n",
+"Commands run with HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA, HV_VFIO_SIZE,\n"
+"HV_VFIO_PID (and HV_PARTITION_ID) in the environment; a non-zero exit fails the client.\n",
 		prog);
 }
 
@@ -451,6 +451,7 @@ int main(int argc, char **argv)
 	setenv_u64("HV_VFIO_GROUP", (uint64_t)gnum, 0);
 	setenv_u64("HV_VFIO_IOVA", opt.iova, 1);
 	setenv_u64("HV_VFIO_SIZE", opt.size, 0);
+	setenv_u64("HV_VFIO_PID", (uint64_t)getpid(), 0);
 
 	/* The buffer: 2 MiB aligned so that THP can back it whole. */
 	alloc = opt.size + (opt.hugepages ? HUGE_2M : 0);

@@ -1,0 +1,50 @@
+"""Fixtures shared by the in-VM tests (see hvtest.py for the helpers)."""
+
+import os
+
+import pytest
+
+import hvtest
+
+
+def pytest_sessionstart(session):
+    missing = [p for p in (hvtest.DBG_IOMMU, hvtest.DBG_SIM, hvtest.PARAMS)
+               if not os.path.isdir(p)]
+    if missing:
+        raise pytest.UsageError(
+            "not inside the test VM with hv_sim and hv_iommu loaded "
+            "(missing %s); run: tests/vm/run -- tests/vm/suite" % ", ".join(missing))
+    if not os.access(hvtest.CLIENT, os.X_OK):
+        raise pytest.UsageError("%s is not built (make -C tests/vfio)" % hvtest.CLIENT)
+
+
+@pytest.fixture(scope="session")
+def initial_pool_pages():
+    """The sim's free page count at the start, to restore after fault tests."""
+    return int(hvtest.knob("pool_pages"))
+
+
+@pytest.fixture(autouse=True)
+def sim_knobs_reset(initial_pool_pages):
+    """Every test leaves the sim's knobs as it found them, even on failure."""
+    yield
+    hvtest.reset_knobs(max(initial_pool_pages, int(hvtest.knob("pool_pages"))))
+
+
+@pytest.fixture
+def attach_mode():
+    """set(mode) for the test; the old attach_mode is restored afterwards."""
+    old = hvtest.param("attach_mode")
+
+    def set_mode(mode):
+        err = hvtest.set_param("attach_mode", mode)
+        assert err == 0, "attach_mode=%s: %s" % (mode, os.strerror(err))
+        assert hvtest.param("attach_mode") == mode
+
+    yield set_mode
+    hvtest.set_param("attach_mode", old)
+
+
+@pytest.fixture
+def tables():
+    return hvtest.LIVE

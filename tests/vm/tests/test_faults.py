@@ -1,0 +1,203 @@
+"""Faults injected through the sim's knobs (rep_slice, pool_pages, fail).
+
+Each test maps with the VFIO client in device-domain mode, sets the knob from
+the client's --before-map (or --after-unmap) hook so that it hits exactly the
+hypercalls under test, and checks that the driver's books, the sim's tables
+and the expect file agree afterwards.
+"""
+
+import os
+import re
+
+import hvtest
+from hvtest import (EDU0, EDU1, IDENTITY, MiB, PAGE, Tables, num, assert_maps_exactly,
+                    check_back_in_identity, check_domain_mapped, stat_call, stat_record,
+                    stat_status, knob_cmd, snapshot_cmd)
+
+SIZE = 16 * MiB
+PAGES = SIZE // PAGE
+MAP = 0xb3
+DEPOSIT = 0x48
+INSUFFICIENT_MEMORY = 0xb
+OPERATION_FAILED = 0x71
+OBJECT_IN_USE = 0x19
+DETACH_DEVICE_DOMAIN = 0xc4
+MAX_REPS_PER_MAP_CALL = 507     # page numbers that fit one input page
+
+
+def then(*cmds):
+    return " && ".join(cmds)
+
+
+def test_rep_slice_resumes(tmp_path, attach_mode, tables):
+    """rep_slice=7: every map call stops after 7 reps; the driver resumes."""
+    attach_mode("domain")
+    slice_ = 7
+    before, mapped = tmp_path / "before", tmp_path / "mapped"
+    with hvtest.VfioBound(EDU0):
+        hvtest.client(EDU0, "--size", SIZE, "--expect", tmp_path / "expect",
+                      "--before-map", then(snapshot_cmd(before), knob_cmd("rep_slice", str(slice_))),
+                      "--while-mapped", snapshot_cmd(mapped))
+        b, m = Tables.snapshot(before), Tables.snapshot(mapped)
+        assert hvtest.read_text(os.path.join(m.sim_dir, "rep_slice")).strip() == str(slice_)
+        expect = hvtest.read_expect(tmp_path / "expect")
+        dom = check_domain_mapped(m, EDU0, expect, SIZE)
+
+        resumes = stat_record(m.stats(), "resumes")["count"] - stat_record(b.stats(), "resumes")["count"]
+        assert resumes > 0, "driver stats: no resumes with rep_slice=%d" % slice_
+        sim = hvtest.delta(stat_call(m.sim_stats(), MAP), stat_call(b.sim_stats(), MAP))
+        drv = hvtest.delta(stat_call(m.stats(), MAP), stat_call(b.stats(), MAP))
+        assert sim["calls"] > PAGES / MAX_REPS_PER_MAP_CALL, sim
+        assert sim["reps"] == PAGES, "sim completed %d map reps for %d pages" % (sim["reps"], PAGES)
+        assert sim["calls"] * slice_ >= sim["reps"], "a call completed more than %d reps" % slice_
+        assert sim["failures"] == 0
+        assert drv == sim, "driver counts %r, sim counts %r map calls" % (drv, sim)
+        check_back_in_identity(tables, EDU0, dom)
+
+
+def test_insufficient_memory_deposits(tmp_path, attach_mode, tables):
+    """pool_pages=0 before the map: the driver deposits and the map succeeds."""
+    attach_mode("domain")
+    before, mapped = tmp_path / "before", tmp_path / "mapped"
+    with hvtest.VfioBound(EDU0):
+        hvtest.client(EDU0, "--size", SIZE, "--expect", tmp_path / "expect",
+                      "--before-map", then(knob_cmd("pool_pages", "0"), snapshot_cmd(before)),
+                      "--while-mapped", snapshot_cmd(mapped))
+        b, m = Tables.snapshot(before), Tables.snapshot(mapped)
+        assert b.sim_pool()["free_pages"] == 0
+        expect = hvtest.read_expect(tmp_path / "expect")
+        dom = check_domain_mapped(m, EDU0, expect, SIZE)
+
+        dep = hvtest.delta(stat_record(m.stats(), "deposits"), stat_record(b.stats(), "deposits"))
+        assert dep["calls"] > 0 and dep["pages"] > 0, "driver deposits: %r" % dep
+        assert stat_status(m.stats(), INSUFFICIENT_MEMORY) > stat_status(b.stats(), INSUFFICIENT_MEMORY)
+        pool_b, pool_m = b.sim_pool(), m.sim_pool()
+        assert pool_m["deposited_pages"] - pool_b["deposited_pages"] == dep["pages"], (pool_b, pool_m, dep)
+        assert pool_m["consumed_pages"] > pool_b["consumed_pages"]
+        assert stat_status(m.sim_stats(), INSUFFICIENT_MEMORY) > stat_status(b.sim_stats(), INSUFFICIENT_MEMORY)
+        sim_dep = hvtest.delta(stat_call(m.sim_stats(), DEPOSIT), stat_call(b.sim_stats(), DEPOSIT))
+        assert sim_dep["calls"] == dep["calls"] and sim_dep["reps"] == dep["pages"], (sim_dep, dep)
+        check_back_in_identity(tables, EDU0, dom)
+
+
+def test_map_fails_part_way_rolls_back(tmp_path, attach_mode, tables):
+    """fail '0xb3 0x71 100 1': MAP_DMA fails; exactly nothing stays mapped."""
+    attach_mode("domain")
+    before, failed, mapped = tmp_path / "before", tmp_path / "failed", tmp_path / "mapped"
+    with hvtest.VfioBound(EDU0):
+        p = hvtest.client(EDU0, "--size", SIZE, "--expect", tmp_path / "expect",
+                          "--before-map", then(snapshot_cmd(before),
+                                               knob_cmd("fail", "0x%x 0x%x 100 1" % (MAP, OPERATION_FAILED))),
+                          "--expect-map-fail", "--after-map-fail", snapshot_cmd(failed),
+                          "--retry-map", "--while-mapped", snapshot_cmd(mapped))
+        assert "map-failed:" in p.stdout
+        b, f, m = Tables.snapshot(before), Tables.snapshot(failed), Tables.snapshot(mapped)
+        dom = f.device_domain(EDU0)
+        assert dom != IDENTITY
+
+        # The injection fired once, after 100 reps of a map call ...
+        assert hvtest.read_text(os.path.join(f.sim_dir, "fail")).strip() == ""
+        sim = hvtest.delta(stat_call(f.sim_stats(), MAP), stat_call(b.sim_stats(), MAP))
+        drv = hvtest.delta(stat_call(f.stats(), MAP), stat_call(b.stats(), MAP))
+        assert sim["failures"] == 1 and drv["failures"] == 1, (sim, drv)
+        assert stat_status(f.sim_stats(), OPERATION_FAILED) == stat_status(b.sim_stats(), OPERATION_FAILED) + 1
+        assert stat_status(f.stats(), OPERATION_FAILED) == stat_status(b.stats(), OPERATION_FAILED) + 1
+        # ... and the rollback is exact: nothing mapped in either view,
+        # the hypervisor's page-table pages released again.
+        assert f.sim_pages(dom) == {}, "sim keeps %d pages after the failed map" % len(f.sim_pages(dom))
+        assert num(f.sim_domain(dom)["pages"]) == 0
+        assert f.driver_mappings(dom) == []
+        d = f.domain(dom)
+        assert num(d["mapped_bytes"]) == 0 and num(d["mappings"]) == 0, d
+        assert f.sim_pool()["consumed_pages"] == b.sim_pool()["consumed_pages"]
+
+        # A later map into the same domain works.
+        assert m.device_domain(EDU0) == dom
+        check_domain_mapped(m, EDU0, hvtest.read_expect(tmp_path / "expect"), SIZE)
+        check_back_in_identity(tables, EDU0, dom)
+
+
+def check_books_agree(live, bdf):
+    """The driver's books say what the hypervisor says about the device."""
+    dev, sdev = live.device(bdf), live.sim_device(bdf)
+    dom = num(dev["domain"])
+    assert num(sdev.get("domain", "-1")) == dom, "driver: %r, sim: %r" % (dev, sdev)
+    if dom == IDENTITY:
+        assert dev["state"] == "attached", dev
+    else:
+        assert dev["state"] == "detach-failed", dev
+        assert num(dev["status"]) == OBJECT_IN_USE, dev
+        d = live.domain(dom)
+        assert d is not None, "hv_iommu dropped domain %d that the hypervisor still uses" % dom
+        assert bdf in hvtest.split_list(d["devices"]), d
+        assert d.get("state", "live") in ("live", "stranded"), d
+        assert bdf in hvtest.split_list(live.sim_domain(dom)["devices"])
+    for d in live.domains():
+        listed = bdf in hvtest.split_list(d["devices"])
+        assert listed == (num(d["id"]) == dom), "%s listed in %r" % (bdf, d)
+    return dom
+
+
+def test_refused_detach_once(tmp_path, attach_mode, tables):
+    """fail '0xc4 0x19 0 1' before the VFIO user goes: one detach is refused;
+    whatever the iommu core does next, the books agree with the hypervisor."""
+    attach_mode("domain")
+    bdf = EDU1
+    before, mapped = tmp_path / "before", tmp_path / "mapped"
+    mark = hvtest.kmsg_mark()
+    with hvtest.VfioBound(bdf):
+        hvtest.client(bdf, "--size", 4 * MiB, "--while-mapped", snapshot_cmd(mapped),
+                      "--after-unmap", then(snapshot_cmd(before), knob_cmd(
+                          "fail", "0x%x 0x%x 0 1" % (DETACH_DEVICE_DOMAIN, OBJECT_IN_USE))))
+        b = Tables.snapshot(before)
+        assert Tables.snapshot(mapped).device_domain(bdf) != IDENTITY
+        assert hvtest.knob("fail") == "", "the detach injection never fired"
+        # Exactly one OBJECT_IN_USE, in both books.
+        assert stat_status(tables.sim_stats(), OBJECT_IN_USE) == stat_status(b.sim_stats(), OBJECT_IN_USE) + 1
+        assert stat_status(tables.stats(), OBJECT_IN_USE) == stat_status(b.stats(), OBJECT_IN_USE) + 1
+        check_books_agree(tables, bdf)
+        log = hvtest.dmesg_since(mark)
+        assert not re.search(r"WARNING:|BUG:|Oops", log), log
+
+
+def test_refused_detach_stays_visible(tmp_path, attach_mode, tables):
+    """Every detach refused (OBJECT_IN_USE) as the VFIO user goes: the device
+    stays in its domain, attached in the hypervisor and in the driver's books,
+    state=detach-failed status=0x19."""
+    attach_mode("domain")
+    bdf = EDU1
+    mapped = tmp_path / "mapped"
+    mark = hvtest.kmsg_mark()
+    injections = 1000
+    with hvtest.VfioBound(bdf):
+        hvtest.client(bdf, "--size", 4 * MiB, "--while-mapped", snapshot_cmd(mapped),
+                      "--after-unmap", knob_cmd("fail", "0x%x 0x%x 0 %d" % (
+                          DETACH_DEVICE_DOMAIN, OBJECT_IN_USE, injections)))
+        dom = Tables.snapshot(mapped).device_domain(bdf)
+        assert dom != IDENTITY
+        pending = hvtest.parse_table(hvtest.knob("fail"))
+        assert len(pending) == 1 and num(pending[0]["count"]) < injections, \
+            "the detach injection never fired: %r" % pending
+        assert check_books_agree(tables, bdf) == dom, "the device left domain %d" % dom
+        assert bdf not in hvtest.split_list(tables.domain(IDENTITY)["devices"])
+        log = hvtest.dmesg_since(mark)
+        assert not re.search(r"WARNING:|BUG:|Oops", log), log
+
+
+def test_refused_detach_recovers(tmp_path, attach_mode, tables):
+    """After a refused detach, the next VFIO user of the device works and
+    leaves it in the identity domain, the stranded domain gone in both views."""
+    attach_mode("domain")
+    bdf = EDU1
+    dev = tables.device(bdf)
+    stuck = num(dev["domain"]) if dev["state"] == "detach-failed" else None
+    mapped = tmp_path / "mapped"
+    with hvtest.VfioBound(bdf):
+        hvtest.client(bdf, "--size", 4 * MiB, "--expect", tmp_path / "expect",
+                      "--while-mapped", snapshot_cmd(mapped))
+        dom = check_domain_mapped(Tables.snapshot(mapped), bdf,
+                                  hvtest.read_expect(tmp_path / "expect"), 4 * MiB)
+        check_back_in_identity(tables, bdf, dom)
+        if stuck is not None:
+            assert tables.domain(stuck) is None, tables.domain(stuck)
+            assert tables.sim_domain(stuck) is None, tables.sim_domain(stuck)

@@ -1,0 +1,68 @@
+"""VFIO maps in device-domain mode (attach_mode=domain), and partial unmaps.
+
+The VFIO client maps a buffer for 0000:00:03.0 and snapshots every table while
+mapped, after a partial unmap and after the full unmap; the tests compare the
+snapshots with the client's expect file (IOVA -> page frame from
+/proc/self/pagemap), the sim's tables (the hypervisor's view) and hvctl.
+"""
+
+import pytest
+
+import hvtest
+from hvtest import (EDU0, MiB, PAGE, Tables, num, assert_maps_exactly,
+                    check_back_in_identity, check_domain_empty, check_domain_mapped,
+                    domains_in_use)
+
+SIZE = 64 * MiB
+IOVA = 0x100000000
+
+
+@pytest.mark.parametrize("hugepages", [False, True], ids=["4k", "thp"])
+def test_vfio_map_device_domain(tmp_path, attach_mode, tables, hugepages):
+    attach_mode("domain")
+    expect_file, mapped, unmapped = tmp_path / "expect", tmp_path / "mapped", tmp_path / "unmapped"
+    in_use = domains_in_use()
+    with hvtest.VfioBound(EDU0):
+        hvtest.client(EDU0, "--size", SIZE, "--iova", IOVA, "--expect", expect_file,
+                      *(["--hugepages"] if hugepages else []),
+                      "--while-mapped", hvtest.snapshot_cmd(mapped),
+                      "--after-unmap", hvtest.snapshot_cmd(unmapped))
+        expect = hvtest.read_expect(expect_file)
+        assert len(expect) == SIZE // PAGE and min(expect) == IOVA
+
+        dom = check_domain_mapped(Tables.snapshot(mapped), EDU0, expect, SIZE)
+        check_domain_empty(Tables.snapshot(unmapped), dom)
+        check_back_in_identity(tables, EDU0, dom)
+        assert domains_in_use() == in_use
+
+
+@pytest.mark.parametrize("chunks,cut", [(4, (16 * MiB, 16 * MiB)), (8, (8 * MiB, 24 * MiB))],
+                         ids=["middle-quarter", "two-eighths-and-more"])
+def test_partial_unmap_splits(tmp_path, attach_mode, tables, chunks, cut):
+    """Unmap a middle part (whole MAP_DMA chunks, as type1v2 requires)."""
+    attach_mode("domain")
+    off, length = cut
+    expect_file, mapped, partial = tmp_path / "expect", tmp_path / "mapped", tmp_path / "partial"
+    with hvtest.VfioBound(EDU0):
+        hvtest.client(EDU0, "--size", SIZE, "--iova", IOVA, "--chunks", chunks,
+                      "--expect", expect_file,
+                      "--while-mapped", hvtest.snapshot_cmd(mapped),
+                      "--partial-unmap", "%d:%d" % (off, length),
+                      "--after-partial", hvtest.snapshot_cmd(partial))
+        expect = hvtest.read_expect(expect_file)
+        dom = check_domain_mapped(Tables.snapshot(mapped), EDU0, expect, SIZE)
+
+        snap = Tables.snapshot(partial)
+        remaining = {i: p for i, p in expect.items() if not IOVA + off <= i < IOVA + off + length}
+        assert len(remaining) == (SIZE - length) // PAGE
+        drv = snap.driver_mappings(dom)
+        assert_maps_exactly(hvtest.expand_driver(drv), remaining, "driver mappings/%d" % dom)
+        assert_maps_exactly(snap.sim_pages(dom), remaining, "sim mappings of domain %d" % dom)
+        d = snap.domain(dom)
+        assert num(d["mapped_bytes"]) == SIZE - length and num(d["mappings"]) == len(drv), d
+        assert num(snap.sim_domain(dom)["pages"]) == len(remaining)
+        # No driver mapping straddles the hole.
+        for first, last, _, _ in drv:
+            assert last < IOVA + off or first >= IOVA + off + length, \
+                "mapping %#x-%#x overlaps the unmapped hole" % (first, last)
+        check_back_in_identity(tables, EDU0, dom)
