@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv_sim devices: the PCI devices the hypervisor knows, where each one is
+ * (a device domain or a guest partition).  Real Hyper-V learns the devices
+ * from firmware at boot; the simulator takes a snapshot of the PCI bus at
+ * load and follows hot add and removal with a bus notifier.  Every device
+ * starts in the default domain.
+ *
+ * A device removed from the bus while it sits in a domain other than the
+ * default one, or is direct-attached, keeps its record (the hypervisor still
+ * holds it) until it is detached; otherwise its record goes with it.
+ */
+
+#include <linux/notifier.h>
+#include <linux/pci.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "sim.h"
+
+#define HV_SIM_DEVICE_KEY_MASK	(HV_DEVICE_ID_SEGMENT_MASK | HV_DEVICE_ID_RID_MASK)
+
+/**
+ * hv_sim_device_lookup() - find the device a PCI-form device id names
+ * @device_id: union hv_device_id, PCI form.  The shadow bus range, phantom
+ *	function and source shadow fields are accepted and not used.
+ *
+ * Lock held.
+ *
+ * Return: the device (which may have left the bus, see ->present), or NULL
+ * if @device_id is not a well-formed PCI device id or names no device.
+ */
+struct hv_sim_device *hv_sim_device_lookup(u64 device_id)
+{
+	lockdep_assert_held(&hv_sim.lock);
+	if (hv_device_id_type(device_id) != HV_DEVICE_TYPE_PCI ||
+	    (device_id & HV_DEVICE_ID_RSVD_MASK))
+		return NULL;
+	return xa_load(&hv_sim.devices, device_id & HV_SIM_DEVICE_KEY_MASK);
+}
+
+/**
+ * hv_sim_device_id() - the canonical PCI-form device id of a device
+ * @dev: the device.
+ *
+ * Return: union hv_device_id with type PCI, segment and requester id.
+ */
+u64 hv_sim_device_id(const struct hv_sim_device *dev)
+{
+	return hv_device_id_pci(dev->key >> 16, (dev->key >> 8) & 0xff,
+				dev->key & 0xff);
+}
+
+/**
+ * hv_sim_device_put_if_unused() - forget a device that left the bus
+ * @dev: the device; freed if it is off the bus and back in the default domain.
+ *
+ * Lock held.
+ */
+void hv_sim_device_put_if_unused(struct hv_sim_device *dev)
+{
+	lockdep_assert_held(&hv_sim.lock);
+	if (dev->present || dev->partition ||
+	    dev->domain != hv_sim_default_domain())
+		return;
+	dev->domain->nr_devices--;
+	xa_erase(&hv_sim.devices, dev->key);
+	kfree(dev);
+}
+
+/**
+ * hv_sim_seq_bdf() - print a device's BDF, SSSS:BB:DD.F in lower case
+ * @m: the seq_file.
+ * @dev: the device.
+ */
+void hv_sim_seq_bdf(struct seq_file *m, const struct hv_sim_device *dev)
+{
+	seq_printf(m, "%04x:%02x:%02x.%x", dev->key >> 16,
+		   (dev->key >> 8) & 0xff, PCI_SLOT(dev->key & 0xff),
+		   PCI_FUNC(dev->key & 0xff));
+}
+
+/**
+ * hv_sim_seq_devices_of() - print the BDFs of the devices in a place
+ * @m: the seq_file.
+ * @domain: list the devices in this domain, or
+ * @partition: (if @domain is NULL) the devices direct-attached to this one.
+ *
+ * Comma-separated in BDF order, "-" for none.  Lock held.
+ */
+void hv_sim_seq_devices_of(struct seq_file *m,
+			   const struct hv_sim_device_domain *domain,
+			   const struct hv_sim_partition *partition)
+{
+	struct hv_sim_device *dev;
+	unsigned long key;
+	bool any = false;
+
+	lockdep_assert_held(&hv_sim.lock);
+	xa_for_each(&hv_sim.devices, key, dev) {
+		if (domain ? dev->domain != domain : dev->partition != partition)
+			continue;
+		if (any)
+			seq_putc(m, ',');
+		hv_sim_seq_bdf(m, dev);
+		any = true;
+	}
+	if (!any)
+		seq_putc(m, '-');
+}
+
+static void hv_sim_device_add(struct pci_dev *pdev)
+{
+	int segment = pci_domain_nr(pdev->bus);
+	struct hv_sim_device *dev, *old;
+	u32 key;
+
+	/* union hv_device_id has 16 bits of segment (VMD domains do not fit). */
+	if (segment < 0 || segment > 0xffff)
+		return;
+	key = (u32)segment << 16 | pci_dev_id(pdev);
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	/* Reserve the slot here so the store under the spinlock cannot fail. */
+	if (!dev || xa_reserve(&hv_sim.devices, key, GFP_KERNEL)) {
+		kfree(dev);
+		pci_warn(pdev, "hv_sim: out of memory, device unknown to the hypervisor\n");
+		return;
+	}
+
+	spin_lock_irq(&hv_sim.lock);
+	old = xa_load(&hv_sim.devices, key);
+	if (old) {
+		/* Back on the bus, e.g. after a rescan: where it was before. */
+		old->present = true;
+	} else {
+		dev->key = key;
+		dev->present = true;
+		dev->domain = hv_sim_default_domain();
+		dev->domain->nr_devices++;
+		xa_store(&hv_sim.devices, key, dev, GFP_ATOMIC);
+		dev = NULL;
+	}
+	spin_unlock_irq(&hv_sim.lock);
+	kfree(dev);
+}
+
+static void hv_sim_device_remove(struct pci_dev *pdev)
+{
+	int segment = pci_domain_nr(pdev->bus);
+	struct hv_sim_device *dev;
+
+	if (segment < 0 || segment > 0xffff)
+		return;
+	spin_lock_irq(&hv_sim.lock);
+	dev = xa_load(&hv_sim.devices, (u32)segment << 16 | pci_dev_id(pdev));
+	if (dev) {
+		dev->present = false;
+		hv_sim_device_put_if_unused(dev);
+	}
+	spin_unlock_irq(&hv_sim.lock);
+}
+
+static int hv_sim_pci_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct device *device = data;
+
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		hv_sim_device_add(to_pci_dev(device));
+		break;
+	case BUS_NOTIFY_DEL_DEVICE:
+		hv_sim_device_remove(to_pci_dev(device));
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hv_sim_pci_nb = {
+	.notifier_call = hv_sim_pci_notify,
+};
+
+/**
+ * hv_sim_devices_init() - learn the PCI devices, all in the default domain
+ *
+ * The notifier goes first so that no device added during the snapshot is
+ * missed (one seen twice is merged).  Call after hv_sim_domains_init().
+ *
+ * Return: 0 or a negative errno from bus_register_notifier().
+ */
+int hv_sim_devices_init(void)
+{
+	struct pci_dev *pdev = NULL;
+	int ret;
+
+	xa_init(&hv_sim.devices);
+	ret = bus_register_notifier(&pci_bus_type, &hv_sim_pci_nb);
+	if (ret)
+		return ret;
+	for_each_pci_dev(pdev)
+		hv_sim_device_add(pdev);
+	return 0;
+}
+
+/**
+ * hv_sim_devices_exit() - stop following the PCI bus, forget every device
+ */
+void hv_sim_devices_exit(void)
+{
+	struct hv_sim_device *dev;
+	unsigned long key;
+
+	bus_unregister_notifier(&pci_bus_type, &hv_sim_pci_nb);
+	xa_for_each(&hv_sim.devices, key, dev)
+		kfree(dev);
+	xa_destroy(&hv_sim.devices);
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv_sim fault injection (debugfs "fail"): make the next calls with a given
+ * call code fail with a chosen status, after a chosen number of reps that
+ * really take effect.  Tests use it to check that the driver's books stay
+ * true when the hypervisor refuses something part-way.
+ */
+
+#define pr_fmt(fmt) "hv_sim: " fmt
+
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/printk.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "sim.h"
+
+/**
+ * hv_sim_fault_take() - consume the oldest injection for a call code
+ * @code: call code of the call being made.
+ * @fault: set to the injection (with its count before this call).
+ *
+ * Lock held.
+ *
+ * Return: true if an injection applies to this call.
+ */
+bool hv_sim_fault_take(u16 code, struct hv_sim_fault *fault)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&hv_sim.lock);
+	for (i = 0; i < hv_sim.nr_faults; i++) {
+		struct hv_sim_fault *f = &hv_sim.faults[i];
+
+		if (f->code != code)
+			continue;
+		*fault = *f;
+		if (!--f->count) {
+			hv_sim.nr_faults--;
+			memmove(f, f + 1, (hv_sim.nr_faults - i) * sizeof(*f));
+		}
+		return true;
+	}
+	return false;
+}
+
+/**
+ * hv_sim_fault_parse() - apply a write to debugfs "fail"
+ * @buf: NUL-terminated text, modified: "CODE STATUS [AFTER_REPS [COUNT]]"
+ *	(numbers decimal or 0x-prefixed hex) or "clear".
+ *
+ * CODE must be a call code the simulator implements, STATUS a non-zero
+ * 16-bit status (time slices are rep_slice's job), AFTER_REPS at most 4095
+ * (default 0), COUNT at least 1 (default 1).  Takes hv_sim.lock; process
+ * context.
+ *
+ * Return: 0; -EINVAL for malformed text, -ENOSPC when HV_SIM_NR_FAULTS
+ * injections are pending.  On error a warning says why and nothing changes.
+ */
+int hv_sim_fault_parse(char *buf)
+{
+	struct hv_sim_fault fault = { .count = 1 };
+	char *s = strim(buf), *field[4], *tok;
+	unsigned int n = 0;
+
+	if (!strcmp(s, "clear")) {
+		spin_lock_irq(&hv_sim.lock);
+		hv_sim.nr_faults = 0;
+		spin_unlock_irq(&hv_sim.lock);
+		return 0;
+	}
+	while ((tok = strsep(&s, " \t\n"))) {
+		if (!*tok)
+			continue;
+		if (n == ARRAY_SIZE(field)) {
+			pr_warn("fail: more than 4 fields (CODE STATUS [AFTER_REPS [COUNT]])\n");
+			return -EINVAL;
+		}
+		field[n++] = tok;
+	}
+	if (n < 2) {
+		pr_warn("fail: expected CODE STATUS [AFTER_REPS [COUNT]] or clear\n");
+		return -EINVAL;
+	}
+	if (kstrtou16(field[0], 0, &fault.code)) {
+		pr_warn("fail: call code '%s' is not a 16-bit number\n", field[0]);
+		return -EINVAL;
+	}
+	if (hv_sim_call_index(fault.code) < 0) {
+		pr_warn("fail: call code 0x%x is not one hv_sim implements\n",
+			fault.code);
+		return -EINVAL;
+	}
+	if (kstrtou16(field[1], 0, &fault.status) || !fault.status) {
+		pr_warn("fail: status '%s' is not a non-zero 16-bit number\n",
+			field[1]);
+		return -EINVAL;
+	}
+	if (n > 2 && (kstrtou32(field[2], 0, &fault.after_reps) ||
+		      fault.after_reps > HV_HC_REP_MAX)) {
+		pr_warn("fail: after_reps '%s' is not a number from 0 to %u\n",
+			field[2], HV_HC_REP_MAX);
+		return -EINVAL;
+	}
+	if (n > 3 && (kstrtou32(field[3], 0, &fault.count) || !fault.count)) {
+		pr_warn("fail: count '%s' is not a positive number\n", field[3]);
+		return -EINVAL;
+	}
+
+	spin_lock_irq(&hv_sim.lock);
+	if (hv_sim.nr_faults == HV_SIM_NR_FAULTS) {
+		spin_unlock_irq(&hv_sim.lock);
+		pr_warn("fail: %u injections already pending\n", HV_SIM_NR_FAULTS);
+		return -ENOSPC;
+	}
+	hv_sim.faults[hv_sim.nr_faults++] = fault;
+	spin_unlock_irq(&hv_sim.lock);
+	return 0;
+}
+
+/**
+ * hv_sim_fault_show() - list pending injections, one per line
+ * @m: the seq_file of debugfs "fail".
+ *
+ * Takes hv_sim.lock; process context.
+ */
+void hv_sim_fault_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	spin_lock_irq(&hv_sim.lock);
+	for (i = 0; i < hv_sim.nr_faults; i++) {
+		const struct hv_sim_fault *f = &hv_sim.faults[i];
+
+		seq_printf(m, "code=0x%x status=0x%x after_reps=%u count=%u\n",
+			   f->code, f->status, f->after_reps, f->count);
+	}
+	spin_unlock_irq(&hv_sim.lock);
+}

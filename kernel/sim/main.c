@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv_sim: a simulated Hyper-V hypervisor for device passthrough.
+ *
+ * It models the hypervisor's side of the passthrough hypercalls (device
+ * domains and their IOVA tables, attach state, guest partitions, the deposit
+ * pool) and checks every input as Hyper-V would, so hv_iommu.ko runs on any
+ * Linux and the tests can read the hypervisor's state in debugfs.  The
+ * driver reaches it through hv_sim_backend, with the same input-page bytes
+ * it would give the real hypercall page.
+ *
+ * This file: module load/unload, the per-CPU input pages and the backend.
+ */
+
+#define pr_fmt(fmt) "hv_sim: " fmt
+
+#include <linux/cpumask.h>
+#include <linux/gfp.h>
+#include <linux/init.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/topology.h>
+
+#include "hv_backend.h"
+#include "sim.h"
+
+static unsigned long pool_pages = 64;
+module_param(pool_pages, ulong, 0444);
+MODULE_PARM_DESC(pool_pages,
+		 "Pages in the hypervisor's deposit pool at load (default 64)");
+
+struct hv_sim_state hv_sim = {
+	.lock = __SPIN_LOCK_UNLOCKED(hv_sim.lock),
+};
+
+/* Each CPU's hypercall input page, as the hypervisor's callers have. */
+static DEFINE_PER_CPU(void *, hv_sim_input_page);
+
+static void *hv_sim_backend_input_page(void)
+{
+	return this_cpu_read(hv_sim_input_page);
+}
+
+/* No simulated call produces output. */
+static void *hv_sim_backend_output_page(void)
+{
+	return NULL;
+}
+
+const struct hv_backend hv_sim_backend = {
+	.name = "sim",
+	.owner = THIS_MODULE,
+	.input_page = hv_sim_backend_input_page,
+	.output_page = hv_sim_backend_output_page,
+	.hypercall = hv_sim_hypercall,
+	.current_partition = hv_sim_current_partition,
+};
+EXPORT_SYMBOL_GPL(hv_sim_backend);
+
+static void hv_sim_input_pages_free(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		free_page((unsigned long)per_cpu(hv_sim_input_page, cpu));
+		per_cpu(hv_sim_input_page, cpu) = NULL;
+	}
+}
+
+/* Every possible CPU gets its page now: no CPU hotplug handling needed. */
+static int hv_sim_input_pages_alloc(void)
+{
+	unsigned int cpu;
+	struct page *page;
+
+	for_each_possible_cpu(cpu) {
+		page = alloc_pages_node(cpu_to_node(cpu),
+					GFP_KERNEL | __GFP_ZERO, 0);
+		if (!page) {
+			hv_sim_input_pages_free();
+			return -ENOMEM;
+		}
+		per_cpu(hv_sim_input_page, cpu) = page_address(page);
+	}
+	return 0;
+}
+
+static int __init hv_sim_init(void)
+{
+	int ret;
+
+	hv_abi_layout_checks();
+
+	ret = hv_sim_input_pages_alloc();
+	if (ret)
+		return ret;
+	hv_sim_pool_init(pool_pages);
+	ret = hv_sim_domains_init();
+	if (ret)
+		goto err_pool;
+	ret = hv_sim_devices_init();
+	if (ret)
+		goto err_domains;
+	ret = hv_sim_direct_init();
+	if (ret)
+		goto err_devices;
+	/* Last: the files show state that must exist first. */
+	hv_sim_debugfs_init();
+	pr_info("simulated Hyper-V hypervisor ready, %lu pool pages\n",
+		pool_pages);
+	return 0;
+
+err_devices:
+	hv_sim_devices_exit();
+err_domains:
+	hv_sim_domains_exit();
+err_pool:
+	hv_sim_pool_exit();
+	hv_sim_input_pages_free();
+	return ret;
+}
+module_init(hv_sim_init);
+
+/*
+ * Only reached when nothing uses the module: the driver holds a reference
+ * (symbol_get()) while it uses the backend, each open /dev/hv_sim another.
+ */
+static void __exit hv_sim_exit(void)
+{
+	/* First: no reader may see the state being torn down. */
+	hv_sim_debugfs_exit();
+	hv_sim_direct_exit();
+	hv_sim_devices_exit();
+	hv_sim_domains_exit();
+	hv_sim_pool_exit();
+	hv_sim_input_pages_free();
+}
+module_exit(hv_sim_exit);
+
+MODULE_DESCRIPTION("Simulated Hyper-V hypervisor for device passthrough");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv_sim deposit pool: the memory the hypervisor uses for its own
+ * structures.  Creating a device domain takes one page, each 2 MiB IOVA
+ * block's first mapping takes one (its leaf page table); when the pool is
+ * empty the call fails with HV_STATUS_INSUFFICIENT_MEMORY and the root
+ * deposits more with HVCALL_DEPOSIT_MEMORY.  The pool starts with the
+ * pool_pages module parameter, pages nobody deposited: the hypervisor's own
+ * boot-time memory.
+ *
+ * The simulator only counts pages; it never touches the deposited ones.  It
+ * remembers their frame numbers so a page cannot be deposited twice.  The
+ * driver never withdraws (nor does Linux on real Hyper-V), so deposited
+ * pages belong to the "hypervisor" for good: they are not freed when hv_sim
+ * is unloaded either, exactly as a real root never gets them back.
+ */
+
+#include <linux/ioport.h>
+#include <linux/lockdep.h>
+#include <linux/xarray.h>
+
+#include "sim.h"
+
+/**
+ * hv_sim_pool_init() - set up the pool
+ * @pages: pages free at start (module parameter pool_pages).
+ */
+void hv_sim_pool_init(unsigned long pages)
+{
+	hv_sim.pool_free = pages;
+	xa_init(&hv_sim.deposited);
+}
+
+/**
+ * hv_sim_pool_exit() - forget the deposited pages' frame numbers
+ *
+ * The pages themselves stay allocated (see the top of this file).
+ */
+void hv_sim_pool_exit(void)
+{
+	xa_destroy(&hv_sim.deposited);
+}
+
+/**
+ * hv_sim_pool_take() - take one page from the pool
+ *
+ * Lock held.
+ *
+ * Return: true, or false if the pool is empty.
+ */
+bool hv_sim_pool_take(void)
+{
+	lockdep_assert_held(&hv_sim.lock);
+	if (!hv_sim.pool_free)
+		return false;
+	hv_sim.pool_free--;
+	hv_sim.pool_consumed++;
+	return true;
+}
+
+/**
+ * hv_sim_pool_give() - return pages taken with hv_sim_pool_take()
+ * @pages: number of pages.
+ *
+ * Lock held.
+ */
+void hv_sim_pool_give(unsigned long pages)
+{
+	lockdep_assert_held(&hv_sim.lock);
+	if (WARN_ON_ONCE(pages > hv_sim.pool_consumed))
+		pages = hv_sim.pool_consumed;
+	hv_sim.pool_consumed -= pages;
+	hv_sim.pool_free += pages;
+}
+
+static int hv_sim_ram_found(struct resource *res, void *arg)
+{
+	*(struct resource *)arg = *res;
+	return 1;
+}
+
+/**
+ * hv_sim_pfn_is_ram() - is a page frame System RAM (as in /proc/iomem)?
+ * @pfn: page frame number (4 KiB pages), below 2^52 bytes.
+ * @ram_start: in/out: first pfn of the last RAM range found (a cache; start
+ *	a call with *@ram_start == *@ram_end == 0).
+ * @ram_end: in/out: pfn after that range.
+ *
+ * The lookup takes the resource tree's read lock (a rwlock, safe with
+ * interrupts disabled); the cache makes a list of consecutive frames cost
+ * one lookup.
+ *
+ * Return: true if @pfn is RAM.
+ */
+bool hv_sim_pfn_is_ram(unsigned long pfn, unsigned long *ram_start,
+		       unsigned long *ram_end)
+{
+	u64 start = (u64)pfn << HV_HYP_PAGE_SHIFT;
+	struct resource ram = {};
+
+	if (pfn >= *ram_start && pfn < *ram_end)
+		return true;
+	/* The first RAM at or after start, clipped to begin at start. */
+	if (walk_iomem_res_desc(IORES_DESC_NONE,
+				IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
+				start, U64_MAX, &ram, hv_sim_ram_found) != 1 ||
+	    ram.start != start)
+		return false;
+	*ram_start = pfn;
+	*ram_end = (ram.end + 1) >> HV_HYP_PAGE_SHIFT;
+	return true;
+}
+
+/**
+ * hv_sim_deposit_memory() - HVCALL_DEPOSIT_MEMORY (rep)
+ * @call: the call; input is struct hv_input_deposit_memory.
+ *
+ * Rep i gives page frame gpa_page_list[i] to the hypervisor: one more page
+ * in the pool.  Only the root's own pool exists (partition id self).  Stops
+ * at the first page that fails.  Lock held.
+ *
+ * Return: HV_STATUS_SUCCESS; INVALID_PARTITION_ID if the partition is not
+ * self; INVALID_PARAMETER for a frame that is not RAM or was deposited
+ * before; NO_RESOURCES if the host cannot allocate.  call->rep_next is the
+ * first rep not done.
+ */
+u16 hv_sim_deposit_memory(struct hv_sim_call *call)
+{
+	const struct hv_input_deposit_memory *in = call->input;
+	unsigned long ram_start = 0, ram_end = 0;
+	u16 status = HV_STATUS_SUCCESS;
+	u32 i;
+
+	if (in->partition_id != HV_PARTITION_ID_SELF)
+		return HV_STATUS_INVALID_PARTITION_ID;
+
+	for (i = call->rep_start; i < call->rep_end; i++) {
+		u64 pfn = in->gpa_page_list[i];
+
+		if (pfn >> (52 - HV_HYP_PAGE_SHIFT) ||
+		    !hv_sim_pfn_is_ram(pfn, &ram_start, &ram_end) ||
+		    xa_load(&hv_sim.deposited, pfn)) {
+			status = HV_STATUS_INVALID_PARAMETER;
+			break;
+		}
+		if (xa_is_err(xa_store(&hv_sim.deposited, pfn, xa_mk_value(0),
+				       GFP_ATOMIC))) {
+			status = HV_STATUS_NO_RESOURCES;
+			break;
+		}
+		hv_sim.pool_free++;
+		hv_sim.pool_deposited++;
+	}
+	call->rep_next = i;
+	return status;
+}
