@@ -106,21 +106,26 @@ void hv_sim_stats_reset(void)
 	spin_unlock_irq(&hv_sim.lock);
 }
 
+/* Count a non-success status; the table stays sorted by status code. */
 static void hv_sim_stats_status(u16 status)
 {
-	unsigned int i;
+	unsigned int i, n = hv_sim.nr_statuses;
 
 	if (status == HV_STATUS_SUCCESS)
 		return;
-	for (i = 0; i < hv_sim.nr_statuses; i++) {
-		if (hv_sim.status_code[i] == status) {
-			hv_sim.status_count[i]++;
-			return;
-		}
+	for (i = 0; i < n && hv_sim.status_code[i] < status; i++)
+		;
+	if (i < n && hv_sim.status_code[i] == status) {
+		hv_sim.status_count[i]++;
+		return;
 	}
 	/* Only injected faults can produce this many different statuses. */
-	if (i == HV_SIM_NR_STATUSES)
+	if (n == HV_SIM_NR_STATUSES)
 		return;
+	memmove(&hv_sim.status_code[i + 1], &hv_sim.status_code[i],
+		(n - i) * sizeof(hv_sim.status_code[0]));
+	memmove(&hv_sim.status_count[i + 1], &hv_sim.status_count[i],
+		(n - i) * sizeof(hv_sim.status_count[0]));
 	hv_sim.status_code[i] = status;
 	hv_sim.status_count[i] = 1;
 	hv_sim.nr_statuses++;

@@ -128,7 +128,7 @@ struct hv_sim_fault {
  * @deposited: pfn -> value entry, every page ever deposited.
  * @rep_slice: most reps one call completes; 0 = unlimited.
  * @call_stats: indexed like hcall.c's call table.
- * @status_code: non-success statuses seen, in order of first sighting.
+ * @status_code: non-success statuses seen, sorted.
  * @status_count: how often each of @status_code was returned.
  * @nr_statuses: used entries of @status_code.
  * @faults: pending fault injections, oldest first.
