@@ -1,0 +1,477 @@
+/* cmd_domains.c - list-domains, show-domain ID, mappings ID.
+ *
+ * Sources (doc/interfaces.md): debugfs hv_iommu/domains (one record per
+ * domain), hv_iommu/devices (per probed device: the domain the hypervisor
+ * has it in, attach state, last detach status) and hv_iommu/mappings/<id>
+ * (the domain's interval tree, IOVA order).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "debugfs.h"
+#include "devname.h"
+#include "err.h"
+#include "paths.h"
+
+/* ---- list-domains ---------------------------------------------------- */
+
+enum { DC_ID, DC_TYPE, DC_MODE, DC_PARTITION, DC_DEVICES, DC_MAPPED, DC_MAPPINGS, DC_STATE };
+
+const struct colinfo domains_cols[] = {
+	[DC_ID]        = { "ID", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			   "domain id (hypervisor id for identity 0 and blocked 4294967295)" },
+	[DC_TYPE]      = { "TYPE", NULL, 0, 0, SCOLS_JSON_STRING, "identity, blocked or paging" },
+	[DC_MODE]      = { "MODE", NULL, 0, 0, SCOLS_JSON_STRING,
+			   "domain (hypervisor device domain), direct (guest partition) or none" },
+	[DC_PARTITION] = { "PARTITION", NULL, 0, 0, SCOLS_JSON_STRING,
+			   "self, the guest partition id (direct), or -" },
+	[DC_DEVICES]   = { "DEVICES", NULL, 0, 0, SCOLS_JSON_ARRAY_STRING,
+			   "attached devices (SSSS:BB:DD.F)" },
+	[DC_MAPPED]    = { "MAPPED", "MAPPED_BYTES", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			   "bytes mapped (human size; JSON mapped_bytes in bytes)" },
+	[DC_MAPPINGS]  = { "MAPPINGS", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			   "number of mappings" },
+	[DC_STATE]     = { "STATE", NULL, 0, 0, SCOLS_JSON_STRING,
+			   "live, or stranded (freed, hypervisor still holds a device)" },
+};
+const size_t domains_ncols = sizeof(domains_cols) / sizeof(domains_cols[0]);
+
+static const int domains_defs[] = {
+	DC_ID, DC_TYPE, DC_MODE, DC_PARTITION, DC_DEVICES, DC_MAPPED, DC_MAPPINGS, DC_STATE
+};
+
+/* Joins D's devices with SEP into a malloc'd string ("" for none). */
+static char *join_bdfs(const struct bdf_list *l, const char *sep)
+{
+	char *s = malloc(l->n * (BDF_STRLEN + strlen(sep)) + 1);
+	size_t i, off = 0;
+
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < l->n; i++) {
+		char b[BDF_STRLEN];
+
+		bdf_format(&l->v[i], b);
+		off += (size_t)sprintf(s + off, "%s%s", i ? sep : "", b);
+	}
+	return s;
+}
+
+/* Text of column COL for domain D into BUF (or a pointer to D's data). */
+static const char *domain_cell(const struct domain *d, int col, const struct outopts *o,
+			       char *buf, size_t len)
+{
+	switch (col) {
+	case DC_ID:
+		snprintf(buf, len, "%" PRIu64, d->id);
+		return buf;
+	case DC_TYPE:
+		return d->type;
+	case DC_MODE:
+		return d->mode;
+	case DC_PARTITION:
+		return d->partition;
+	case DC_MAPPED:
+		if (o->json || o->bytes)
+			snprintf(buf, len, "%" PRIu64, d->mapped_bytes);
+		else
+			format_size(d->mapped_bytes, buf, len);
+		return buf;
+	case DC_MAPPINGS:
+		snprintf(buf, len, "%" PRIu64, d->mappings);
+		return buf;
+	case DC_STATE:
+		return d->state;
+	}
+	return "";
+}
+
+/* One line of TB for domain D with the columns SEL. */
+static int domain_line(struct libscols_table *tb, const struct domain *d,
+		       const struct colsel *sel, const struct outopts *o)
+{
+	struct libscols_line *ln = table_new_line(tb);
+	size_t i;
+
+	if (!ln)
+		return -1;
+	for (i = 0; i < sel->n; i++) {
+		char buf[64];
+		int r;
+
+		if (sel->id[i] == DC_DEVICES) {
+			char *s = join_bdfs(&d->devices, table_list_sep(o));
+
+			if (!s)
+				return hv_err_nomem();
+			/* "-" for none in tables; JSON gets an empty array */
+			r = table_set(ln, i, (*s || o->json) ? s : "-");
+			free(s);
+		} else {
+			r = table_set(ln, i, domain_cell(d, sel->id[i], o, buf, sizeof(buf)));
+		}
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+/* hvctl list-domains: one row per debugfs `domains` record. */
+int cmd_list_domains(const struct opts *o, int argc, char **argv)
+{
+	struct domain_list dl;
+	struct libscols_table *tb = NULL;
+	struct colsel sel;
+	int rc = HV_EXIT_FAIL;
+	size_t i;
+
+	(void)argv;
+	if (argc > 0) {
+		hv_err("list-domains: unexpected argument '%s'", argv[0]);
+		return HV_EXIT_USAGE;
+	}
+	if (table_columns(o->columns, domains_cols, domains_ncols, domains_defs,
+			  sizeof(domains_defs) / sizeof(domains_defs[0]), &sel))
+		return HV_EXIT_USAGE;
+	if (paths_require_debugfs() || debugfs_read_domains(&dl))
+		return HV_EXIT_FAIL;
+	tb = table_new("domains", &o->out);
+	if (!tb || table_add_columns(tb, domains_cols, &sel, &o->out))
+		goto out;
+	for (i = 0; i < dl.n; i++)
+		if (domain_line(tb, &dl.v[i], &sel, &o->out))
+			goto out;
+	if (!table_print(tb, &o->out))
+		rc = HV_EXIT_OK;
+out:
+	scols_unref_table(tb);
+	domain_list_free(&dl);
+	return rc;
+}
+
+/* ---- show-domain ------------------------------------------------------ */
+
+enum { VC_BDF, VC_NAME, VC_STATE, VC_STATUS, VC_DOMAIN, VC_DEVICE_ID, VC_LOGICAL_ID };
+
+const struct colinfo domdev_cols[] = {
+	[VC_BDF]        = { "BDF", NULL, 0, 0, SCOLS_JSON_STRING, "PCI address SSSS:BB:DD.F" },
+	[VC_NAME]       = { "NAME", NULL, 0, 0, SCOLS_JSON_STRING,
+			    "vendor and model from the udev hwdb, else vendor:device" },
+	[VC_STATE]      = { "STATE", NULL, 0, 0, SCOLS_JSON_STRING,
+			    "attached or detach-failed (debugfs devices), - if not probed" },
+	[VC_STATUS]     = { "STATUS", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+			    "HV_STATUS of the last detach (0x0 = success)" },
+	[VC_DOMAIN]     = { "DOMAIN", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			    "domain the hypervisor has the device in" },
+	[VC_DEVICE_ID]  = { "DEVICE_ID", NULL, 0, 0, SCOLS_JSON_STRING,
+			    "hypervisor device id (union hv_device_id, PCI form)" },
+	[VC_LOGICAL_ID] = { "LOGICAL_ID", NULL, 0, 0, SCOLS_JSON_STRING,
+			    "logical device id (direct attach only)" },
+};
+const size_t domdev_ncols = sizeof(domdev_cols) / sizeof(domdev_cols[0]);
+
+static const int domdev_defs[] = { VC_BDF, VC_NAME, VC_STATE, VC_STATUS };
+
+/* Parses a domain id argument (decimal or 0x); reports a usage error. */
+static int parse_domain_id(const char *cmd, int argc, char **argv, uint64_t *id)
+{
+	if (argc < 1) {
+		hv_err("%s: missing domain id", cmd);
+		return -1;
+	}
+	if (argc > 1) {
+		hv_err("%s: unexpected argument '%s'", cmd, argv[1]);
+		return -1;
+	}
+	if (parse_u64(argv[0], id, NULL) || *id > UINT32_MAX) {
+		hv_err("invalid domain id '%s': expected a number", argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The summary of domain D (kv: one object in JSON). */
+static int domain_summary(const struct domain *d, const struct outopts *o, struct kvtable *kv)
+{
+	char size[32];
+	char *devs = join_bdfs(&d->devices, table_list_sep(o));
+	int r;
+
+	if (!devs)
+		return hv_err_nomem();
+	format_size(d->mapped_bytes, size, sizeof(size));
+	r = kv_add(kv, "id", SCOLS_JSON_NUMBER, "%" PRIu64, d->id) ||
+	    kv_add(kv, "type", SCOLS_JSON_STRING, "%s", d->type) ||
+	    kv_add(kv, "mode", SCOLS_JSON_STRING, "%s", d->mode) ||
+	    kv_add(kv, "partition", SCOLS_JSON_STRING, "%s", d->partition) ||
+	    kv_add(kv, "devices", SCOLS_JSON_ARRAY_STRING, "%s", o->json || d->devices.n ? devs : "-") ||
+	    (o->json ? kv_add(kv, "mapped_bytes", SCOLS_JSON_NUMBER, "%" PRIu64, d->mapped_bytes)
+		     : kv_add(kv, "mapped", SCOLS_JSON_STRING, "%s (%" PRIu64 " bytes)",
+			      size, d->mapped_bytes)) ||
+	    kv_add(kv, "mappings", SCOLS_JSON_NUMBER, "%" PRIu64, d->mappings) ||
+	    kv_add(kv, "state", SCOLS_JSON_STRING, "%s", d->state);
+	free(devs);
+	return r ? -1 : 0;
+}
+
+/* One device row: B, with debugfs `devices` record DEV (NULL if none). */
+static int device_line(struct libscols_table *tb, const struct colsel *sel,
+		       const struct bdf *b, const struct hv_device *dev,
+		       struct devnames *dn)
+{
+	struct libscols_line *ln = table_new_line(tb);
+	size_t i;
+
+	if (!ln)
+		return -1;
+	for (i = 0; i < sel->n; i++) {
+		char buf[256];
+		const char *v = buf;
+
+		switch (sel->id[i]) {
+		case VC_BDF:
+			bdf_format(b, buf);
+			break;
+		case VC_NAME:
+			devnames_get(dn, b, buf, sizeof(buf));
+			break;
+		case VC_STATE:
+			v = dev ? dev->state : "-";
+			break;
+		case VC_STATUS:
+			if (dev)
+				snprintf(buf, sizeof(buf), "0x%" PRIx64, dev->status);
+			else
+				v = "-";
+			break;
+		case VC_DOMAIN:
+			if (dev)
+				snprintf(buf, sizeof(buf), "%" PRIu64, dev->domain);
+			else
+				v = "";	/* null in JSON */
+			break;
+		case VC_DEVICE_ID:
+			if (dev && dev->device_id)
+				snprintf(buf, sizeof(buf), "0x%016" PRIx64, dev->device_id);
+			else
+				v = "-";
+			break;
+		case VC_LOGICAL_ID:
+			if (dev && dev->has_logical_id)
+				snprintf(buf, sizeof(buf), "0x%" PRIx64, dev->logical_id);
+			else
+				v = "-";
+			break;
+		}
+		if (table_set(ln, i, v))
+			return -1;
+	}
+	return 0;
+}
+
+/* hvctl show-domain ID: summary of the domain + its devices.  The devices
+ * are those in the domain's devices= list and, after them, any device whose
+ * debugfs `devices` record says domain=ID (e.g. a refused detach). */
+int cmd_show_domain(const struct opts *o, int argc, char **argv)
+{
+	struct domain_list dl = { 0 };
+	struct device_list vl = { 0 };
+	struct kvtable kv = { 0 };
+	struct libscols_table *tbs[2] = { NULL, NULL };
+	struct devnames *dn = NULL;
+	const struct domain *d;
+	struct colsel sel;
+	uint64_t id;
+	int rc = HV_EXIT_FAIL;
+	size_t i;
+
+	if (parse_domain_id("show-domain", argc, argv, &id))
+		return HV_EXIT_USAGE;
+	if (table_columns(o->columns, domdev_cols, domdev_ncols, domdev_defs,
+			  sizeof(domdev_defs) / sizeof(domdev_defs[0]), &sel))
+		return HV_EXIT_USAGE;
+	if (paths_require_debugfs() || debugfs_read_domains(&dl))
+		return HV_EXIT_FAIL;
+	d = domain_list_find(&dl, id);
+	if (!d) {
+		hv_err("no domain with id %" PRIu64, id);
+		goto out;
+	}
+	if (debugfs_read_devices(&vl))
+		goto out;
+	dn = devnames_open();
+	if (!dn || domain_summary(d, &o->out, &kv))
+		goto out;
+	tbs[0] = kv_table(&kv, "domain", &o->out);
+	tbs[1] = table_new("devices", &o->out);
+	if (!tbs[0] || !tbs[1] || table_add_columns(tbs[1], domdev_cols, &sel, &o->out))
+		goto out;
+	for (i = 0; i < d->devices.n; i++)
+		if (device_line(tbs[1], &sel, &d->devices.v[i],
+				device_list_find(&vl, &d->devices.v[i]), dn))
+			goto out;
+	for (i = 0; i < vl.n; i++)
+		if (vl.v[i].domain == id && bdf_list_find(&d->devices, &vl.v[i].bdf) < 0 &&
+		    device_line(tbs[1], &sel, &vl.v[i].bdf, &vl.v[i], dn))
+			goto out;
+	if (!table_print_all(tbs, 2, &o->out))
+		rc = HV_EXIT_OK;
+out:
+	scols_unref_table(tbs[0]);
+	scols_unref_table(tbs[1]);
+	kv_free(&kv);
+	devnames_close(dn);
+	device_list_free(&vl);
+	domain_list_free(&dl);
+	return rc;
+}
+
+/* ---- mappings ---------------------------------------------------------- */
+
+enum { MC_IOVA, MC_IOVA_FIRST, MC_IOVA_LAST, MC_SIZE, MC_PHYS, MC_PERM };
+
+/* Absolute widths (addresses are printed as 0x + 16 digits) with
+ * STRICTWIDTH, so that batches printed separately line up. */
+const struct colinfo mappings_cols[] = {
+	[MC_IOVA]       = { "IOVA", NULL, 37, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING,
+			    "IOVA range first-last (inclusive)" },
+	[MC_IOVA_FIRST] = { "IOVA_FIRST", NULL, 18, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING,
+			    "first IOVA byte" },
+	[MC_IOVA_LAST]  = { "IOVA_LAST", NULL, 18, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING,
+			    "last IOVA byte" },
+	[MC_SIZE]       = { "SIZE", NULL, 7, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH, SCOLS_JSON_NUMBER,
+			    "size (human; bytes with --bytes and in JSON)" },
+	[MC_PHYS]       = { "PHYS", NULL, 18, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING,
+			    "physical address of the first byte" },
+	[MC_PERM]       = { "PERM", NULL, 4, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING,
+			    "permissions: r or rw" },
+};
+const size_t mappings_ncols = sizeof(mappings_cols) / sizeof(mappings_cols[0]);
+
+static const int mappings_defs[] = { MC_IOVA, MC_SIZE, MC_PHYS, MC_PERM };
+static const int mappings_json_defs[] = { MC_IOVA_FIRST, MC_IOVA_LAST, MC_SIZE, MC_PHYS, MC_PERM };
+
+struct mapping_ctx {
+	struct tstream ts;
+	const struct colsel *sel;
+	const struct outopts *o;
+};
+
+/* debugfs_foreach_mapping callback: one table line per mapping. */
+static int mapping_line(const struct mapping *m, void *arg)
+{
+	struct mapping_ctx *ctx = arg;
+	struct libscols_line *ln = tstream_line(&ctx->ts);
+	size_t i;
+
+	if (!ln)
+		return -1;
+	for (i = 0; i < ctx->sel->n; i++) {
+		char buf[64];
+
+		switch (ctx->sel->id[i]) {
+		case MC_IOVA:
+			snprintf(buf, sizeof(buf), "0x%016" PRIx64 "-0x%016" PRIx64, m->first, m->last);
+			break;
+		case MC_IOVA_FIRST:
+			snprintf(buf, sizeof(buf), "0x%016" PRIx64, m->first);
+			break;
+		case MC_IOVA_LAST:
+			snprintf(buf, sizeof(buf), "0x%016" PRIx64, m->last);
+			break;
+		case MC_SIZE:
+			if (ctx->o->json || ctx->o->bytes)
+				snprintf(buf, sizeof(buf), "%" PRIu64, mapping_size(m));
+			else
+				format_size(mapping_size(m), buf, sizeof(buf));
+			break;
+		case MC_PHYS:
+			snprintf(buf, sizeof(buf), "0x%016" PRIx64, m->phys);
+			break;
+		case MC_PERM:
+			snprintf(buf, sizeof(buf), "%s", mapping_perm_str(m->perm));
+			break;
+		}
+		if (table_set(ln, i, buf))
+			return -1;
+	}
+	return 0;
+}
+
+/* Explains why mappings/<ID> does not exist. */
+static void mappings_missing(uint64_t id)
+{
+	struct domain_list dl;
+	const struct domain *d;
+
+	if (debugfs_read_domains(&dl))
+		return;
+	d = domain_list_find(&dl, id);
+	if (!d)
+		hv_err("no domain with id %" PRIu64, id);
+	else
+		hv_err("domain %" PRIu64 " has no mappings file (type %s, state %s)",
+		       id, d->type, d->state);
+	domain_list_free(&dl);
+}
+
+int mappings_print(const struct opts *o, unsigned long long id,
+		   const struct colsel *sel, size_t batch)
+{
+	struct mapping_ctx ctx = { .sel = sel, .o = &o->out };
+	struct libscols_table *tb = table_new("mappings", &o->out);
+	int r;
+
+	if (!tb || table_add_columns(tb, mappings_cols, sel, &o->out)) {
+		scols_unref_table(tb);
+		return HV_EXIT_FAIL;
+	}
+	if (o->out.bytes && !o->out.json) {
+		/* sizes in bytes: up to 20 digits */
+		size_t i;
+
+		for (i = 0; i < sel->n; i++)
+			if (sel->id[i] == MC_SIZE)
+				scols_column_set_whint(scols_table_get_column(tb, i), 20);
+	}
+	tstream_begin(&ctx.ts, tb, &o->out, batch);
+	r = debugfs_foreach_mapping(id, mapping_line, &ctx);
+	if (r == DEBUGFS_NOFILE)
+		mappings_missing(id);
+	if (r) {
+		tstream_abort(&ctx.ts);	/* pending lines are not printed */
+		scols_unref_table(tb);
+		return HV_EXIT_FAIL;
+	}
+	r = tstream_end(&ctx.ts);
+	scols_unref_table(tb);
+	return r ? HV_EXIT_FAIL : HV_EXIT_OK;
+}
+
+/* hvctl mappings ID: debugfs mappings/<ID>, streamed. */
+int cmd_mappings(const struct opts *o, int argc, char **argv)
+{
+	struct colsel sel;
+	uint64_t id;
+	int r;
+
+	if (parse_domain_id("mappings", argc, argv, &id))
+		return HV_EXIT_USAGE;
+	if (o->out.json)
+		r = table_columns(o->columns, mappings_cols, mappings_ncols, mappings_json_defs,
+				  sizeof(mappings_json_defs) / sizeof(mappings_json_defs[0]), &sel);
+	else
+		r = table_columns(o->columns, mappings_cols, mappings_ncols, mappings_defs,
+				  sizeof(mappings_defs) / sizeof(mappings_defs[0]), &sel);
+	if (r)
+		return HV_EXIT_USAGE;
+	if (paths_require_debugfs())
+		return HV_EXIT_FAIL;
+	return mappings_print(o, id, &sel, MAPPINGS_BATCH);
+}

@@ -1,0 +1,62 @@
+/* debugfs.h - reading /sys/kernel/debug/hv_iommu/... into structs.
+ *
+ * Each reader opens the file ($HVCTL_ROOT-prefixed), reads it line by line
+ * (getline: never the whole file at once), parses each line with parse.c and
+ * reports a malformed line as "hvctl: <file>:<line>: <what>".  Callers check
+ * paths_require_debugfs() first so that a missing directory gets the
+ * "debugfs is not mounted" message.  All return 0 or -1 (error reported).
+ */
+#ifndef HVCTL_DEBUGFS_H
+#define HVCTL_DEBUGFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse.h"
+
+struct domain_list {
+	struct domain *v;
+	size_t n;
+};
+
+struct device_list {
+	struct hv_device *v;
+	size_t n;
+};
+
+struct skipped_list {
+	struct hv_skipped *v;
+	size_t n;
+};
+
+/* debugfs `domains`: every domain, identity, blocked, then paging by id. */
+int debugfs_read_domains(struct domain_list *out);
+void domain_list_free(struct domain_list *l);
+/* The domain with id ID in L, or NULL. */
+const struct domain *domain_list_find(const struct domain_list *l, uint64_t id);
+
+/* debugfs `devices`: every device the driver has probed. */
+int debugfs_read_devices(struct device_list *out);
+void device_list_free(struct device_list *l);
+/* The device BDF in L, or NULL. */
+const struct hv_device *device_list_find(const struct device_list *l, const struct bdf *b);
+
+/* debugfs `skipped`: devices declined at probe. */
+int debugfs_read_skipped(struct skipped_list *out);
+void skipped_list_free(struct skipped_list *l);
+
+/* debugfs `stats`: hypercall counters since load. */
+int debugfs_read_stats(struct hv_stats *out);
+
+/* Called once per mapping, in file (IOVA) order; a non-zero return stops
+ * the walk and is returned by debugfs_foreach_mapping. */
+typedef int (*mapping_fn)(const struct mapping *m, void *arg);
+
+#define DEBUGFS_NOFILE (-2)
+
+/* Streams debugfs `mappings/<ID>` line by line through FN.  Returns 0, -1
+ * (error reported, or FN's non-zero result), or DEBUGFS_NOFILE without
+ * reporting when the file does not exist (the caller knows why). */
+int debugfs_foreach_mapping(uint64_t id, mapping_fn fn, void *arg);
+
+#endif

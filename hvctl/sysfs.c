@@ -1,0 +1,156 @@
+/* sysfs.c - hv_iommu's sysfs attributes and module parameters (sysfs.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "paths.h"
+#include "sysfs.h"
+
+/* Largest value read: a sysfs attribute is at most PAGE_SIZE; allow more for
+ * copies of the files on other systems. */
+#define SYSFS_MAX 65536
+
+int sysfs_read(const char *path, char **out)
+{
+	char p[PATH_MAX];
+	char *buf;
+	size_t len = 0;
+	int fd;
+
+	if (paths_make(p, sizeof(p), "%s", path))
+		return -1;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hv_err_path(p, errno);
+	buf = malloc(SYSFS_MAX + 1);
+	if (!buf) {
+		close(fd);
+		return hv_err_nomem();
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + len, SYSFS_MAX - len);
+
+		if (n < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			free(buf);
+			close(fd);
+			return hv_err_path(p, e);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == SYSFS_MAX) {
+			free(buf);
+			close(fd);
+			return hv_err("%s: larger than %d bytes", p, SYSFS_MAX);
+		}
+	}
+	close(fd);
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' ||
+		       buf[len - 1] == '\t' || buf[len - 1] == '\r'))
+		len--;
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int sysfs_read_u64(const char *path, uint64_t *out)
+{
+	char *s;
+	int r = 0;
+
+	if (sysfs_read(path, &s))
+		return -1;
+	if (parse_u64(s, out, NULL)) {
+		char p[PATH_MAX];
+
+		if (!paths_make(p, sizeof(p), "%s", path))
+			hv_err("%s: expected a number, got '%s'", p, s);
+		r = -1;
+	}
+	free(s);
+	return r;
+}
+
+int sysfs_write(const char *path, const char *s)
+{
+	char p[PATH_MAX];
+	size_t len = strlen(s);
+	char *buf;
+	ssize_t n;
+	int fd, e;
+
+	if (paths_make(p, sizeof(p), "%s", path))
+		return -1;
+	buf = malloc(len + 2);
+	if (!buf)
+		return hv_err_nomem();
+	memcpy(buf, s, len);
+	buf[len++] = '\n';
+	buf[len] = '\0';
+	/* O_TRUNC matters only for a regular-file copy under $HVCTL_ROOT. */
+	fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		free(buf);
+		return hv_err_path(p, e);
+	}
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	e = errno;
+	free(buf);
+	if (n < 0) {
+		close(fd);
+		if (e == EINVAL)
+			return hv_err("%s: the kernel rejected the value (see dmesg)", p);
+		return hv_err_path(p, e);
+	}
+	if ((size_t)n != len) {
+		close(fd);
+		return hv_err("%s: short write (%zd of %zu bytes)", p, n, len);
+	}
+	if (close(fd))
+		return hv_err_path(p, errno);
+	return 0;
+}
+
+int sysfs_read_skiplist(struct bdf_list *out)
+{
+	struct perr err;
+	char *s;
+
+	if (sysfs_read(HV_PARAM_SKIP, &s))
+		return -1;
+	if (skiplist_parse(s, out, &err)) {
+		char p[PATH_MAX];
+
+		if (!paths_make(p, sizeof(p), "%s", HV_PARAM_SKIP))
+			hv_err("%s: %s", p, err.msg);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+int sysfs_write_skiplist(const struct bdf_list *l)
+{
+	char *s = skiplist_format(l);
+	int r;
+
+	if (!s)
+		return hv_err_nomem();
+	r = sysfs_write(HV_PARAM_SKIP, s);
+	free(s);
+	return r;
+}

@@ -1,0 +1,31 @@
+/* sysfs.h - reading and writing hv_iommu's small sysfs files
+ * (/sys/module/hv_iommu/parameters/..., /sys/class/iommu/hv_iommu/...).
+ * Paths are absolute, unprefixed (HV_* in paths.h); $HVCTL_ROOT is added here.
+ * Every function reports its own error (one line) and returns -1. */
+#ifndef HVCTL_SYSFS_H
+#define HVCTL_SYSFS_H
+
+#include "parse.h"
+
+/* Reads the whole file PATH (sysfs attributes are at most one page) into a
+ * malloc'd string with trailing white space removed.  Returns 0 or -1. */
+int sysfs_read(const char *path, char **out);
+
+/* Reads PATH as one unsigned number (decimal or 0x).  Returns 0 or -1. */
+int sysfs_read_u64(const char *path, uint64_t *out);
+
+/* Writes S followed by a newline to PATH in one write(2), as
+ * `echo S > PATH` does (a zero-length write would not reach the kernel's
+ * store handler, so an empty value is written as "\n").
+ * EINVAL is reported as the kernel rejecting the value (see dmesg).
+ * Returns 0 or -1. */
+int sysfs_write(const char *path, const char *s);
+
+/* Reads and parses pci_devs_to_skip (HV_PARAM_SKIP) into OUT (appended).
+ * A malformed value is reported with the file name.  Returns 0 or -1. */
+int sysfs_read_skiplist(struct bdf_list *out);
+
+/* Writes L to pci_devs_to_skip in canonical form.  Returns 0 or -1. */
+int sysfs_write_skiplist(const struct bdf_list *l);
+
+#endif
