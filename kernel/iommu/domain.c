@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Domains: identity (the hypervisor's default stage-2 domain 0), blocked
+ * (the null domain 0xFFFFFFFF) and paging domains (a hypervisor device
+ * domain, or direct attach to a guest partition), and moving devices
+ * between them.
+ *
+ * The books (which device is in which domain) change only when the
+ * hypervisor confirmed: a refused detach leaves the device where it was,
+ * marked detach-failed with the status, and the attach that needed it fails.
+ */
+#include "hv_iommu.h"
+
+#include <linux/dma-mapping.h>
+#include <linux/idr.h>
+#include <linux/slab.h>
+
+static void hv_iommu_static_domain_free(struct iommu_domain *domain)
+{
+	/* identity and blocked are static; nothing to free. */
+}
+
+static int hv_iommu_attach_dev(struct iommu_domain *domain,
+			       struct device *dev);
+static void hv_iommu_detach_dev(struct iommu_domain *domain,
+				struct device *dev);
+
+static const struct iommu_domain_ops hv_iommu_static_ops = {
+	.attach_dev = hv_iommu_attach_dev,
+	HV_COMPAT_DOMAIN_OPS_DETACH(hv_iommu_detach_dev)
+	.free = hv_iommu_static_domain_free,
+};
+
+#define HV_IOMMU_STATIC_DOMAIN(name, t, k, i) {				\
+	.domain = { .type = (t), .ops = &hv_iommu_static_ops },		\
+	.kind = (k),							\
+	.id = (i),							\
+	.devices = LIST_HEAD_INIT(name.devices),			\
+	.mode = HV_IOMMU_MODE_DOMAIN,					\
+	.partition_id = HV_PARTITION_ID_SELF,				\
+	.lock = __SPIN_LOCK_UNLOCKED(name.lock),			\
+	.tree = RB_ROOT_CACHED,						\
+}
+
+/* The hypervisor's default domain: every device starts in it. */
+struct hv_iommu_domain hv_iommu_identity =
+	HV_IOMMU_STATIC_DOMAIN(hv_iommu_identity, IOMMU_DOMAIN_IDENTITY,
+			       HV_IOMMU_KIND_IDENTITY,
+			       HV_DEVICE_DOMAIN_ID_S2_DEFAULT);
+
+/* The null domain: blocks all DMA. */
+struct hv_iommu_domain hv_iommu_blocked =
+	HV_IOMMU_STATIC_DOMAIN(hv_iommu_blocked, IOMMU_DOMAIN_BLOCKED,
+			       HV_IOMMU_KIND_BLOCKED,
+			       HV_DEVICE_DOMAIN_ID_S2_NULL);
+
+/* Paging domains (live and stranded), sorted by id; under hv_iommu_lock. */
+LIST_HEAD(hv_iommu_paging_domains);
+atomic_t hv_iommu_domains_in_use = ATOMIC_INIT(0);
+static DEFINE_IDA(hv_iommu_domain_ida);
+
+/**
+ * hv_iommu_mode_name() - name of a paging domain mode, as in debugfs
+ * @mode: the mode.
+ *
+ * Return: "none", "domain" or "direct".
+ */
+const char *hv_iommu_mode_name(enum hv_iommu_mode mode)
+{
+	switch (mode) {
+	case HV_IOMMU_MODE_DOMAIN:
+		return "domain";
+	case HV_IOMMU_MODE_DIRECT:
+		return "direct";
+	default:
+		return "none";
+	}
+}
+
+/**
+ * hv_iommu_domain_alloc_paging() - allocate a paging domain
+ * @dev: the device it is for (unused; may be NULL).
+ *
+ * The domain starts in mode none; its mode and, in device-domain mode, the
+ * hypervisor device domain are settled at its first attach.  Its mappings
+ * file appears in debugfs once it is initialised.
+ *
+ * Context: process context.
+ * Return: the iommu_domain, or ERR_PTR(-ENOMEM/-ENOSPC).
+ */
+struct iommu_domain *hv_iommu_domain_alloc_paging(struct device *dev)
+{
+	struct hv_iommu_domain *hvdom, *pos;
+	int id;
+
+	hvdom = kzalloc(sizeof(*hvdom), GFP_KERNEL);
+	if (!hvdom)
+		return ERR_PTR(-ENOMEM);
+	id = ida_alloc_range(&hv_iommu_domain_ida, 1, INT_MAX, GFP_KERNEL);
+	if (id < 0) {
+		kfree(hvdom);
+		return ERR_PTR(id == -ENOMEM ? -ENOMEM : -ENOSPC);
+	}
+	hvdom->kind = HV_IOMMU_KIND_PAGING;
+	hvdom->id = id;
+	hvdom->mode = HV_IOMMU_MODE_NONE;
+	INIT_LIST_HEAD(&hvdom->devices);
+	spin_lock_init(&hvdom->lock);
+	hvdom->tree = RB_ROOT_CACHED;
+	hvdom->domain.ops = &hv_iommu_paging_ops;
+	hvdom->domain.pgsize_bitmap = SZ_4K;
+	hvdom->domain.geometry.aperture_start = 0;
+	hvdom->domain.geometry.aperture_end = DMA_BIT_MASK(HV_IOMMU_IOVA_BITS);
+	hvdom->domain.geometry.force_aperture = true;
+
+	mutex_lock(&hv_iommu_lock);
+	list_for_each_entry(pos, &hv_iommu_paging_domains, list)
+		if (pos->id > hvdom->id)
+			break;
+	list_add_tail(&hvdom->list, &pos->list);
+	atomic_inc(&hv_iommu_domains_in_use);
+	hv_iommu_debugfs_add_domain(hvdom);
+	mutex_unlock(&hv_iommu_lock);
+	return &hvdom->domain;
+}
+
+/**
+ * hv_iommu_domain_alloc() - allocate a domain by type (6.1's domain_alloc)
+ * @type: IOMMU_DOMAIN_IDENTITY, _BLOCKED or _UNMANAGED.
+ *
+ * Identity and blocked are the static domains; the core's writes of type,
+ * ops and pgsize_bitmap into them store what is already there.
+ *
+ * Context: process context.
+ * Return: the domain, or NULL for other types or on allocation failure.
+ */
+struct iommu_domain *hv_iommu_domain_alloc(unsigned int type)
+{
+	struct iommu_domain *domain;
+
+	switch (type) {
+	case IOMMU_DOMAIN_IDENTITY:
+		return &hv_iommu_identity.domain;
+	case IOMMU_DOMAIN_BLOCKED:
+		return &hv_iommu_blocked.domain;
+	case IOMMU_DOMAIN_UNMANAGED:
+		domain = hv_iommu_domain_alloc_paging(NULL);
+		return IS_ERR(domain) ? NULL : domain;
+	default:
+		return NULL;
+	}
+}
+
+static void hv_iommu_domain_destroy(struct hv_iommu_domain *hvdom);
+
+/*
+ * Leave the device's current domain for the default one.  A stranded
+ * domain whose last device leaves is destroyed.
+ */
+static int hv_iommu_dev_leave(struct hv_iommu_dev *hd)
+{
+	struct hv_iommu_domain *from = hd->domain;
+	u16 status = HV_STATUS_SUCCESS;
+	int ret;
+
+	if (from->kind == HV_IOMMU_KIND_IDENTITY)
+		return 0;
+	if (from->mode == HV_IOMMU_MODE_DIRECT)
+		ret = hv_iommu_direct_detach(hd, &status);
+	else
+		ret = hv_hcall_detach_device_domain(hd->device_id, &status);
+	if (ret) {
+		hd->state = HV_IOMMU_DEV_DETACH_FAILED;
+		hd->status = status;
+		if (hd->dev)
+			dev_err(hd->dev, "hypervisor refused to detach from domain %u: %s\n",
+				from->id, hv_status_name(status));
+		else
+			pr_err("%s: hypervisor refused to detach from domain %u: %s\n",
+			       hd->bdf, from->id, hv_status_name(status));
+		return ret;
+	}
+	hd->state = HV_IOMMU_DEV_ATTACHED;
+	hd->status = HV_STATUS_SUCCESS;
+	list_move_tail(&hd->domain_node, &hv_iommu_identity.devices);
+	hd->domain = &hv_iommu_identity;
+	if (from->stranded && list_empty(&from->devices))
+		hv_iommu_domain_destroy(from);
+	return 0;
+}
+
+/* Settle a paging domain's mode at its first attach; check later ones. */
+static int hv_iommu_domain_prepare(struct hv_iommu_dev *hd,
+				   struct hv_iommu_domain *hvdom)
+{
+	enum hv_iommu_mode want = HV_IOMMU_MODE_DOMAIN;
+	u64 partition_id = HV_PARTITION_ID_SELF;
+	unsigned long flags;
+	int ret;
+
+	if (hv_iommu_direct_wanted(&partition_id))
+		want = HV_IOMMU_MODE_DIRECT;
+
+	if (hvdom->mode != HV_IOMMU_MODE_NONE) {
+		if (hvdom->mode != want || hvdom->partition_id != partition_id) {
+			dev_err(hd->dev, "domain %u is %s (partition %lld), this attach wants %s (partition %lld)\n",
+				hvdom->id, hv_iommu_mode_name(hvdom->mode),
+				(s64)hvdom->partition_id,
+				hv_iommu_mode_name(want), (s64)partition_id);
+			return -EINVAL;
+		}
+		return 0;
+	}
+
+	if (want == HV_IOMMU_MODE_DIRECT) {
+		spin_lock_irqsave(&hvdom->lock, flags);
+		hvdom->partition_id = partition_id;
+		hvdom->mode = HV_IOMMU_MODE_DIRECT;
+		spin_unlock_irqrestore(&hvdom->lock, flags);
+		return 0;
+	}
+
+	if (!hvdom->hv_created) {
+		ret = hv_hcall_create_device_domain(hvdom->id);
+		if (ret)
+			return ret;
+		spin_lock_irqsave(&hvdom->lock, flags);
+		hvdom->hv_created = true;
+		hvdom->partition_id = HV_PARTITION_ID_SELF;
+		spin_unlock_irqrestore(&hvdom->lock, flags);
+	}
+	/* Map what was mapped before the attach; sets the mode. */
+	ret = hv_iommu_replay(hvdom);
+	if (ret) {
+		hv_iommu_mappings_forget_hv(hvdom);
+		if (!hv_hcall_delete_device_domain(hvdom->id)) {
+			spin_lock_irqsave(&hvdom->lock, flags);
+			hvdom->hv_created = false;
+			spin_unlock_irqrestore(&hvdom->lock, flags);
+		}
+	}
+	return ret;
+}
+
+/* Enter @to from the default domain. */
+static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
+			      struct hv_iommu_domain *to)
+{
+	int ret;
+
+	switch (to->kind) {
+	case HV_IOMMU_KIND_IDENTITY:
+		return 0;
+	case HV_IOMMU_KIND_BLOCKED:
+		ret = hv_hcall_attach_device_domain(to->id, hd->device_id, NULL);
+		break;
+	default:
+		if (to->mode == HV_IOMMU_MODE_DIRECT)
+			ret = hv_iommu_direct_attach(hd, to);
+		else
+			ret = hv_hcall_attach_device_domain(to->id,
+							    hd->device_id, NULL);
+		break;
+	}
+	if (ret)
+		return ret;
+	list_move_tail(&hd->domain_node, &to->devices);
+	hd->domain = to;
+	return 0;
+}
+
+/**
+ * hv_iommu_dev_move() - put a device in a domain, in the hypervisor and books
+ * @hd: the device record.
+ * @to: the domain it should be in.
+ *
+ * Leaving the current domain (detach to the default domain) comes first;
+ * if the hypervisor refuses, the device stays where it was, marked
+ * detach-failed.  A paging domain's first attach settles its mode (direct
+ * when attach_mode=auto and the calling process owns a guest partition,
+ * else a device domain, created here and filled with the mappings made
+ * before).  Moving to the domain the device is already in succeeds at once.
+ *
+ * Context: process context; caller holds hv_iommu_lock.
+ * Return: 0, -EINVAL if @to's mode or partition does not fit this attach,
+ * or -errno from the hypercall that failed.
+ */
+int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
+{
+	int ret;
+
+	lockdep_assert_held(&hv_iommu_lock);
+	if (hd->domain == to)
+		return 0;
+	if (to->kind == HV_IOMMU_KIND_PAGING) {
+		ret = hv_iommu_domain_prepare(hd, to);
+		if (ret)
+			return ret;
+	}
+	ret = hv_iommu_dev_leave(hd);
+	if (ret)
+		return ret;
+	return hv_iommu_dev_enter(hd, to);
+}
+
+static int hv_iommu_attach_dev(struct iommu_domain *domain,
+			       struct device *dev)
+{
+	struct hv_iommu_dev *hd = dev_iommu_priv_get(dev);
+	int ret;
+
+	if (!hd)
+		return -ENODEV;
+	mutex_lock(&hv_iommu_lock);
+	ret = hv_iommu_dev_move(hd, to_hv_domain(domain));
+	mutex_unlock(&hv_iommu_lock);
+	return ret;
+}
+
+/* 6.1 only: the core detaches without attaching another domain. */
+static void __maybe_unused hv_iommu_detach_dev(struct iommu_domain *domain,
+					       struct device *dev)
+{
+	struct hv_iommu_dev *hd = dev_iommu_priv_get(dev);
+
+	if (!hd)
+		return;
+	mutex_lock(&hv_iommu_lock);
+	if (hd->domain == to_hv_domain(domain))
+		hv_iommu_dev_move(hd, &hv_iommu_identity);
+	mutex_unlock(&hv_iommu_lock);
+}
+
+/*
+ * Forget a paging domain for good: debugfs file, list, hypervisor device
+ * domain, tree, id.  Caller holds hv_iommu_lock; no device is in it.
+ */
+static void hv_iommu_domain_destroy(struct hv_iommu_domain *hvdom)
+{
+	lockdep_assert_held(&hv_iommu_lock);
+	hv_iommu_debugfs_remove_domain(hvdom);
+	list_del(&hvdom->list);
+	if (hvdom->hv_created)
+		hv_hcall_delete_device_domain(hvdom->id);
+	hv_iommu_mappings_free(hvdom);
+	ida_free(&hv_iommu_domain_ida, hvdom->id);
+	atomic_dec(&hv_iommu_domains_in_use);
+	kfree(hvdom);
+}
+
+static void hv_iommu_domain_free(struct iommu_domain *domain)
+{
+	struct hv_iommu_domain *hvdom = to_hv_domain(domain);
+	struct hv_iommu_dev *hd, *tmp;
+
+	mutex_lock(&hv_iommu_lock);
+	/*
+	 * The core moved every device away before freeing; a device still
+	 * here is one whose detach the hypervisor refused.  Try once more;
+	 * if it is refused again the record stays, stranded, and is freed
+	 * when the device finally leaves (hv_iommu_dev_leave()).
+	 */
+	list_for_each_entry_safe(hd, tmp, &hvdom->devices, domain_node) {
+		if (hv_iommu_dev_leave(hd))
+			break;
+	}
+	if (list_empty(&hvdom->devices)) {
+		hv_iommu_domain_destroy(hvdom);
+	} else {
+		hvdom->stranded = true;
+		pr_err("domain %u freed while the hypervisor still holds a device in it; kept as stranded\n",
+		       hvdom->id);
+	}
+	mutex_unlock(&hv_iommu_lock);
+}
+
+/* Paging domains. */
+const struct iommu_domain_ops hv_iommu_paging_ops = {
+	.attach_dev = hv_iommu_attach_dev,
+	HV_COMPAT_DOMAIN_OPS_DETACH(hv_iommu_detach_dev)
+	.map_pages = hv_iommu_map_pages,
+	.unmap_pages = hv_iommu_unmap_pages,
+	.iova_to_phys = hv_iommu_iova_to_phys,
+	.free = hv_iommu_domain_free,
+};

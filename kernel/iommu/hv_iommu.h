@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hv_iommu: private declarations shared by the driver's files.
+ *
+ * Locking, outermost first:
+ *  - hv_iommu_lock (mutex): the device records, the paging domain list, every
+ *    domain's device list and mode, and every attach/detach hypercall.
+ *  - hv_iommu_domain.lock (spinlock, irqsave): one domain's interval tree of
+ *    mappings and its counters; the hot path (map_pages, unmap_pages,
+ *    iova_to_phys) takes only this one.  No hypercall is issued and nothing
+ *    sleeps while it is held.
+ */
+#ifndef HV_IOMMU_PRIV_H
+#define HV_IOMMU_PRIV_H
+
+#ifndef pr_fmt
+#define pr_fmt(fmt) "hv_iommu: " fmt
+#endif
+
+#include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/interval_tree.h>
+#include <linux/iommu.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "hv_abi.h"
+#include "hv_backend.h"
+#include "hv_compat.h"
+#include "skip_parse.h"
+
+struct seq_file;
+
+#define HV_IOMMU_NAME		"hv_iommu"
+
+/* IOVA space a paging domain offers: 48 bits, like common hardware IOMMUs. */
+#define HV_IOMMU_IOVA_BITS	48
+
+/* Pages deposited per HV_STATUS_INSUFFICIENT_MEMORY, and how often in a row. */
+#define HV_IOMMU_DEPOSIT_PAGES	256
+#define HV_IOMMU_DEPOSIT_TRIES	8
+
+enum hv_iommu_kind {
+	HV_IOMMU_KIND_IDENTITY,
+	HV_IOMMU_KIND_BLOCKED,
+	HV_IOMMU_KIND_PAGING,
+};
+
+enum hv_iommu_mode {
+	HV_IOMMU_MODE_NONE,	/* paging domain not yet attached */
+	HV_IOMMU_MODE_DOMAIN,	/* hypervisor device domain */
+	HV_IOMMU_MODE_DIRECT,	/* direct attach to a guest partition */
+};
+
+enum hv_iommu_attach_mode {
+	HV_IOMMU_ATTACH_AUTO,
+	HV_IOMMU_ATTACH_DOMAIN,
+};
+
+/**
+ * struct hv_iommu_domain - the driver's record of one domain
+ * @domain: the iommu_domain the core sees.  For identity and blocked it is
+ *	the static domain itself; for paging domains the core's handle, which
+ *	the core stops using once it has called ->free (a stranded record keeps
+ *	the memory, the core never touches it again).
+ * @kind: identity, blocked or paging.
+ * @id: hypervisor id (0, 0xFFFFFFFF) for identity and blocked; the driver's
+ *	id for paging domains, which is the device domain id in domain mode.
+ * @list: entry in hv_iommu_paging_domains (sorted by @id).
+ * @devices: hv_iommu_dev records the hypervisor has in this domain.
+ * @mode: none, domain or direct; changes once, under hv_iommu_lock and @lock.
+ * @partition_id: the guest partition in direct mode.
+ * @hv_created: the hypervisor device domain @id exists.
+ * @stranded: freed by the core while the hypervisor still holds a device.
+ * @debugfs: the mappings/<id> file, or NULL.
+ * @lock: protects @tree and the counters below, and is held when @mode
+ *	changes.
+ * @tree: interval tree of struct hv_iommu_mapping, keyed by IOVA (bytes).
+ * @mapped_bytes: sum of the mappings' sizes (bytes).
+ * @nr_mappings: number of tree nodes.
+ * @nr_pending: nodes whose pages the hypervisor does not map yet (@hv_created
+ *	but the node not replayed, or a map_pages in flight).
+ * @next_map_id: source of hv_iommu_mapping.id.
+ */
+struct hv_iommu_domain {
+	struct iommu_domain domain;
+	enum hv_iommu_kind kind;
+	u32 id;
+	struct list_head list;
+	struct list_head devices;
+	enum hv_iommu_mode mode;
+	u64 partition_id;
+	bool hv_created;
+	bool stranded;
+	struct dentry *debugfs;
+
+	spinlock_t lock;
+	struct rb_root_cached tree;
+	u64 mapped_bytes;
+	u64 nr_mappings;
+	u64 nr_pending;
+	u64 next_map_id;
+};
+
+/**
+ * struct hv_iommu_mapping - one physically contiguous run of IOVA
+ * @it: IOVA interval, first and last byte (inclusive).
+ * @paddr: physical address of the first byte.
+ * @id: unique within the domain; tells a node from a later one at the same
+ *	IOVA after the lock was dropped.
+ * @flags: HV_MAP_GPA_* flags.
+ * @in_hv: the hypervisor device domain maps these pages.
+ */
+struct hv_iommu_mapping {
+	struct interval_tree_node it;
+	phys_addr_t paddr;
+	u64 id;
+	u32 flags;
+	bool in_hv;
+};
+
+enum hv_iommu_dev_state {
+	HV_IOMMU_DEV_ATTACHED,
+	HV_IOMMU_DEV_DETACH_FAILED,
+};
+
+/**
+ * struct hv_iommu_dev - the driver's record of one probed PCI device
+ * @list: entry in hv_iommu_devices.
+ * @domain_node: entry in @domain->devices.
+ * @dev: the device, or NULL once released (the record outlives the device
+ *	only while the hypervisor refuses to let it go).
+ * @domain: the domain the hypervisor has the device in.
+ * @device_id: PCI-form union hv_device_id.
+ * @logical_id: logical device id used for direct attach.
+ * @state: attached, or detach-failed (the last detach was refused).
+ * @status: HV_STATUS of the last refused detach, 0 otherwise.
+ * @bdf: SSSS:BB:DD.F.
+ */
+struct hv_iommu_dev {
+	struct list_head list;
+	struct list_head domain_node;
+	struct device *dev;
+	struct hv_iommu_domain *domain;
+	u64 device_id;
+	u64 logical_id;
+	enum hv_iommu_dev_state state;
+	u16 status;
+	char bdf[16];
+};
+
+static inline struct hv_iommu_domain *to_hv_domain(struct iommu_domain *d)
+{
+	return container_of(d, struct hv_iommu_domain, domain);
+}
+
+/* main.c */
+extern struct mutex hv_iommu_lock;
+extern struct list_head hv_iommu_devices;
+extern struct iommu_device hv_iommu_device;
+
+/* params.c */
+extern enum hv_iommu_attach_mode hv_iommu_attach_mode;
+const char *hv_iommu_backend_param(void);
+bool hv_iommu_skip_lookup(u16 segment, u8 bus, u8 devfn);
+void hv_iommu_skipped_record(const char *bdf, bool skipped);
+void hv_iommu_skipped_show(struct seq_file *m);
+
+/* backend.c */
+extern const struct hv_backend *hv_iommu_backend;
+int hv_iommu_backend_select(const char *want);
+void hv_iommu_backend_release(void);
+
+/* hcall.c */
+int hv_hcall_create_device_domain(u32 id);
+int hv_hcall_delete_device_domain(u32 id);
+int hv_hcall_attach_device_domain(u32 id, u64 device_id, u16 *status);
+int hv_hcall_detach_device_domain(u64 device_id, u16 *status);
+int hv_hcall_map_device_gpa_pages(u32 id, u64 iova, u64 pfn, u64 npages,
+				  u32 flags, gfp_t gfp, u64 *done);
+int hv_hcall_unmap_device_gpa_pages(u32 id, u64 iova, u64 npages, u64 *done);
+int hv_hcall_attach_device(u64 partition_id, u64 device_id, u64 logical_id,
+			   u16 *status);
+int hv_hcall_detach_device(u64 partition_id, u64 logical_id, u16 *status);
+const char *hv_status_name(u16 status);
+void hv_hcall_stats_show(struct seq_file *m);
+
+/* domain.c */
+extern struct hv_iommu_domain hv_iommu_identity;
+extern struct hv_iommu_domain hv_iommu_blocked;
+extern struct list_head hv_iommu_paging_domains;
+extern atomic_t hv_iommu_domains_in_use;
+extern const struct iommu_domain_ops hv_iommu_paging_ops;
+struct iommu_domain *hv_iommu_domain_alloc(unsigned int type);
+struct iommu_domain *hv_iommu_domain_alloc_paging(struct device *dev);
+int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to);
+const char *hv_iommu_mode_name(enum hv_iommu_mode mode);
+
+/* direct.c */
+bool hv_iommu_direct_wanted(u64 *partition_id);
+int hv_iommu_direct_attach(struct hv_iommu_dev *hd,
+			   struct hv_iommu_domain *hvdom);
+int hv_iommu_direct_detach(struct hv_iommu_dev *hd, u16 *status);
+
+/* mapping.c */
+int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
+		       phys_addr_t paddr, size_t pgsize, size_t pgcount,
+		       int prot, gfp_t gfp, size_t *mapped);
+size_t hv_iommu_unmap_pages(struct iommu_domain *domain, unsigned long iova,
+			    size_t pgsize, size_t pgcount,
+			    struct iommu_iotlb_gather *gather);
+phys_addr_t hv_iommu_iova_to_phys(struct iommu_domain *domain,
+				  dma_addr_t iova);
+int hv_iommu_replay(struct hv_iommu_domain *hvdom);
+void hv_iommu_mappings_forget_hv(struct hv_iommu_domain *hvdom);
+void hv_iommu_mappings_free(struct hv_iommu_domain *hvdom);
+bool hv_iommu_mapping_from(struct hv_iommu_domain *hvdom, unsigned long from,
+			   struct hv_iommu_mapping *copy);
+void hv_iommu_mappings_totals(struct hv_iommu_domain *hvdom, u64 *bytes,
+			      u64 *count);
+
+/* debugfs.c */
+void hv_iommu_debugfs_init(void);
+void hv_iommu_debugfs_cleanup(void);
+void hv_iommu_debugfs_add_domain(struct hv_iommu_domain *hvdom);
+void hv_iommu_debugfs_remove_domain(struct hv_iommu_domain *hvdom);
+
+/* sysfs.c */
+extern const struct attribute_group *hv_iommu_sysfs_groups[];
+
+#endif /* HV_IOMMU_PRIV_H */

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pci_devs_to_skip parser: "(SSSS:BB:DD.F)(SSSS:BB:DD.F)...", white space
+ * allowed before, between and after the groups, hex digits in either case.
+ * The whole string is checked before anything is accepted.
+ */
+#include <linux/kernel.h>
+#include <linux/ctype.h>
+#include <linux/errno.h>
+#include <linux/types.h>
+
+#include "skip_parse.h"
+
+/*
+ * Read 1..@maxdigits hex digits at s[*pos] into *@val.  Returns false and
+ * leaves *pos at the offending byte when there is no digit or too many.
+ */
+static bool skip_hex(const char *s, size_t *pos, unsigned int maxdigits,
+		     unsigned int *val)
+{
+	unsigned int n = 0, v = 0;
+
+	while (isxdigit(s[*pos])) {
+		if (n == maxdigits)
+			return false;
+		v = v << 4 | hex_to_bin(s[*pos]);
+		(*pos)++;
+		n++;
+	}
+	*val = v;
+	return n > 0;
+}
+
+static bool skip_char(const char *s, size_t *pos, char c)
+{
+	if (s[*pos] != c)
+		return false;
+	(*pos)++;
+	return true;
+}
+
+/**
+ * hv_skip_parse() - parse a pci_devs_to_skip string
+ * @s: NUL-terminated string.
+ * @out: where to store the devices, or NULL to count them only.
+ * @max: room in @out (entries); ignored when @out is NULL.
+ * @err: set to the offending byte position and a reason on failure.
+ *
+ * Pure function: no allocation, no locks, no side effects besides @out and
+ * @err.  A device listed twice is stored twice.
+ *
+ * Return: number of devices (0 for an empty or blank string), or -EINVAL
+ * with @err filled in when the string is malformed or names more than
+ * HV_SKIP_MAX (or, with @out, @max) devices.
+ */
+int hv_skip_parse(const char *s, struct hv_skip_bdf *out, unsigned int max,
+		  struct hv_skip_error *err)
+{
+	unsigned int count = 0, seg, bus, dev, fn;
+	size_t pos = 0, start;
+
+	for (;;) {
+		while (isspace(s[pos]))
+			pos++;
+		if (!s[pos])
+			break;
+		start = pos;
+		if (!skip_char(s, &pos, '(')) {
+			err->what = "expected '('";
+			goto bad;
+		}
+		if (!skip_hex(s, &pos, 4, &seg)) {
+			err->what = "bad segment";
+			goto bad;
+		}
+		if (!skip_char(s, &pos, ':')) {
+			err->what = "expected ':'";
+			goto bad;
+		}
+		if (!skip_hex(s, &pos, 2, &bus)) {
+			err->what = "bad bus";
+			goto bad;
+		}
+		if (!skip_char(s, &pos, ':')) {
+			err->what = "expected ':'";
+			goto bad;
+		}
+		if (!skip_hex(s, &pos, 2, &dev) || dev > 0x1f) {
+			err->what = "bad device";
+			goto bad;
+		}
+		if (!skip_char(s, &pos, '.')) {
+			err->what = "expected '.'";
+			goto bad;
+		}
+		if (!skip_hex(s, &pos, 1, &fn) || fn > 7) {
+			err->what = "bad function";
+			goto bad;
+		}
+		if (!skip_char(s, &pos, ')')) {
+			err->what = "expected ')'";
+			goto bad;
+		}
+		if (count == HV_SKIP_MAX || (out && count == max)) {
+			pos = start;
+			err->what = "too many devices";
+			goto bad;
+		}
+		if (out) {
+			out[count].segment = seg;
+			out[count].bus = bus;
+			out[count].devfn = dev << 3 | fn;
+		}
+		count++;
+	}
+	return count;
+
+bad:
+	err->pos = pos;
+	return -EINVAL;
+}
+
+/**
+ * hv_skip_format() - write a device list in canonical form
+ * @buf: output buffer.
+ * @size: size of @buf in bytes.
+ * @list: devices.
+ * @count: number of entries in @list.
+ *
+ * The canonical form is lower-case with no white space:
+ * "(0000:00:05.0)(0000:00:06.0)", and "" for an empty list.
+ *
+ * Return: number of characters written, not counting the NUL.
+ */
+int hv_skip_format(char *buf, size_t size, const struct hv_skip_bdf *list,
+		   unsigned int count)
+{
+	unsigned int i;
+	int n = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (i = 0; i < count; i++)
+		n += scnprintf(buf + n, size - n, "(%04x:%02x:%02x.%x)",
+			       list[i].segment, list[i].bus,
+			       list[i].devfn >> 3, list[i].devfn & 7);
+	return n;
+}
