@@ -150,9 +150,9 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 	unsigned long last = iova + size - 1;
 	struct hv_iommu_mapping *m;
 	unsigned long flags;
+	u32 domid, map_flags;
 	bool issue;
 	u64 id, done;
-	u32 domid;
 	int ret;
 
 	*mapped = 0;
@@ -167,8 +167,9 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 	m->it.start = iova;
 	m->it.last = last;
 	m->paddr = paddr;
-	m->flags = HV_MAP_GPA_READABLE |
-		   (prot & IOMMU_WRITE ? HV_MAP_GPA_WRITABLE : 0);
+	map_flags = HV_MAP_GPA_READABLE |
+		    (prot & IOMMU_WRITE ? HV_MAP_GPA_WRITABLE : 0);
+	m->flags = map_flags;
 
 	spin_lock_irqsave(&hvdom->lock, flags);
 	if (hv_map_first(hvdom, iova, last)) {
@@ -188,7 +189,7 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 	}
 
 	ret = hv_hcall_map_device_gpa_pages(domid, iova, HV_PFN(paddr),
-					    HV_PAGES(size), m->flags, gfp,
+					    HV_PAGES(size), map_flags, gfp,
 					    &done);
 	if (!ret) {
 		if (!hv_map_mark_in_hv(hvdom, id, iova, last)) {

@@ -56,8 +56,8 @@ static bool skip_char(const char *s, size_t *pos, char c)
 int hv_skip_parse(const char *s, struct hv_skip_bdf *out, unsigned int max,
 		  struct hv_skip_error *err)
 {
-	unsigned int count = 0, seg, bus, dev, fn;
-	size_t pos = 0, start;
+	unsigned int count = 0, seg, bus, dev = 0, fn = 0;
+	size_t pos = 0, start, field;
 
 	for (;;) {
 		while (isspace(s[pos]))
@@ -85,7 +85,10 @@ int hv_skip_parse(const char *s, struct hv_skip_bdf *out, unsigned int max,
 			err->what = "expected ':'";
 			goto bad;
 		}
+		field = pos;
 		if (!skip_hex(s, &pos, 2, &dev) || dev > 0x1f) {
+			if (dev > 0x1f)
+				pos = field;
 			err->what = "bad device";
 			goto bad;
 		}
@@ -93,7 +96,10 @@ int hv_skip_parse(const char *s, struct hv_skip_bdf *out, unsigned int max,
 			err->what = "expected '.'";
 			goto bad;
 		}
+		field = pos;
 		if (!skip_hex(s, &pos, 1, &fn) || fn > 7) {
+			if (fn > 7)
+				pos = field;
 			err->what = "bad function";
 			goto bad;
 		}
