@@ -1,0 +1,286 @@
+/* test-table.c - cmocka tests of hvctl's libsmartcols output (hvctl/table.c):
+ * tables and JSON are rendered into a memory stream (open_memstream +
+ * scols_table_set_stream via struct outopts) and compared with the exact
+ * expected text. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "table.h"
+
+/* A memory output stream. */
+struct mem {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static void mem_open(struct mem *m, struct outopts *o)
+{
+	m->buf = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->buf, &m->len);
+	assert_non_null(m->f);
+	o->out = m->f;
+}
+
+/* Closes the stream and returns its text (owned by M). */
+static const char *mem_text(struct mem *m)
+{
+	assert_int_equal(fclose(m->f), 0);
+	return m->buf;
+}
+
+static const struct colinfo cols[] = {
+	{ "ID", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "" },
+	{ "TYPE", NULL, 0, 0, SCOLS_JSON_STRING, "" },
+	{ "DEVICES", NULL, 0, 0, SCOLS_JSON_ARRAY_STRING, "" },
+	{ "MAPPED", "MAPPED_BYTES", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "" },
+};
+
+/* A two-row table with all four columns, cells depending on JSON mode as
+ * the commands do (list separator, raw bytes). */
+static struct libscols_table *small_table(const struct outopts *o)
+{
+	static const int all[] = { 0, 1, 2, 3 };
+	struct libscols_table *tb = table_new("domains", o);
+	struct libscols_line *ln;
+	struct colsel sel;
+	char devs[64];
+
+	assert_non_null(tb);
+	colsel_init(&sel, all, 4);
+	assert_int_equal(table_add_columns(tb, cols, &sel, o), 0);
+	ln = table_new_line(tb);
+	snprintf(devs, sizeof(devs), "0000:00:02.0%s0000:00:04.0", table_list_sep(o));
+	assert_int_equal(table_set(ln, 0, "0"), 0);
+	assert_int_equal(table_set(ln, 1, "identity"), 0);
+	assert_int_equal(table_set(ln, 2, devs), 0);
+	assert_int_equal(table_set(ln, 3, o->json ? "0" : "0B"), 0);
+	ln = table_new_line(tb);
+	assert_int_equal(table_set(ln, 0, "12"), 0);
+	assert_int_equal(table_set(ln, 1, "paging"), 0);
+	assert_int_equal(table_set(ln, 2, "0000:00:03.0"), 0);
+	assert_int_equal(table_set(ln, 3, o->json ? "67108864" : "64M"), 0);
+	return tb;
+}
+
+static void test_table_text(void **state)
+{
+	struct outopts o = { 0 };
+	struct libscols_table *tb;
+	struct mem m;
+
+	(void)state;
+	mem_open(&m, &o);
+	tb = small_table(&o);
+	assert_int_equal(table_print(tb, &o), 0);
+	scols_unref_table(tb);
+	assert_string_equal(mem_text(&m),
+		"ID TYPE     DEVICES                   MAPPED\n"
+		" 0 identity 0000:00:02.0,0000:00:04.0     0B\n"
+		"12 paging   0000:00:03.0                 64M\n");
+	free(m.buf);
+
+	o.noheadings = 1;
+	mem_open(&m, &o);
+	tb = small_table(&o);
+	assert_int_equal(table_print(tb, &o), 0);
+	scols_unref_table(tb);
+	assert_string_equal(mem_text(&m),
+		" 0 identity 0000:00:02.0,0000:00:04.0     0B\n"
+		"12 paging   0000:00:03.0                 64M\n");
+	free(m.buf);
+}
+
+static void test_table_json(void **state)
+{
+	struct outopts o = { .json = 1 };
+	struct libscols_table *tb;
+	struct mem m;
+
+	(void)state;
+	mem_open(&m, &o);
+	tb = small_table(&o);
+	assert_int_equal(table_print(tb, &o), 0);
+	scols_unref_table(tb);
+	/* numbers are JSON numbers, the device list an array, MAPPED is
+	 * mapped_bytes (lower-cased by libsmartcols) */
+	assert_string_equal(mem_text(&m),
+		"{\n"
+		"   \"domains\": [\n"
+		"      {\n"
+		"         \"id\": 0,\n"
+		"         \"type\": \"identity\",\n"
+		"         \"devices\": [\n"
+		"             \"0000:00:02.0\", \"0000:00:04.0\"\n"
+		"         ],\n"
+		"         \"mapped_bytes\": 0\n"
+		"      },{\n"
+		"         \"id\": 12,\n"
+		"         \"type\": \"paging\",\n"
+		"         \"devices\": [\n"
+		"             \"0000:00:03.0\"\n"
+		"         ],\n"
+		"         \"mapped_bytes\": 67108864\n"
+		"      }\n"
+		"   ]\n"
+		"}\n");
+	free(m.buf);
+}
+
+/* A kv summary and a table, printed as one output. */
+static void print_all(struct outopts *o, struct mem *m)
+{
+	struct kvtable kv = { 0 };
+	struct libscols_table *tbs[2];
+
+	mem_open(m, o);
+	assert_int_equal(kv_add(&kv, "backend", SCOLS_JSON_STRING, "%s", "sim"), 0);
+	assert_int_equal(kv_add(&kv, "domains_in_use", SCOLS_JSON_NUMBER, "%d", 3), 0);
+	tbs[0] = kv_table(&kv, "status", o);
+	tbs[1] = small_table(o);
+	assert_non_null(tbs[0]);
+	assert_int_equal(table_print_all(tbs, 2, o), 0);
+	scols_unref_table(tbs[0]);
+	scols_unref_table(tbs[1]);
+	kv_free(&kv);
+}
+
+static void test_print_all(void **state)
+{
+	struct outopts o = { 0 };
+	struct mem m;
+
+	(void)state;
+	print_all(&o, &m);
+	assert_string_equal(mem_text(&m),
+		"backend        sim\n"
+		"domains_in_use 3\n"
+		"\n"
+		"ID TYPE     DEVICES                   MAPPED\n"
+		" 0 identity 0000:00:02.0,0000:00:04.0     0B\n"
+		"12 paging   0000:00:03.0                 64M\n");
+	free(m.buf);
+
+	o.json = 1;
+	print_all(&o, &m);
+	assert_string_equal(mem_text(&m),
+		"{\n"
+		"   \"status\": [\n"
+		"      {\n"
+		"         \"backend\": \"sim\",\n"
+		"         \"domains_in_use\": 3\n"
+		"      }\n"
+		"   ],\n"
+		"   \"domains\": [\n"
+		"      {\n"
+		"         \"id\": 0,\n"
+		"         \"type\": \"identity\",\n"
+		"         \"devices\": [\n"
+		"             \"0000:00:02.0\", \"0000:00:04.0\"\n"
+		"         ],\n"
+		"         \"mapped_bytes\": 0\n"
+		"      },{\n"
+		"         \"id\": 12,\n"
+		"         \"type\": \"paging\",\n"
+		"         \"devices\": [\n"
+		"             \"0000:00:03.0\"\n"
+		"         ],\n"
+		"         \"mapped_bytes\": 67108864\n"
+		"      }\n"
+		"   ]\n"
+		"}\n");
+	free(m.buf);
+}
+
+static const struct colinfo scols[] = {
+	{ "N", NULL, 4, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH, SCOLS_JSON_NUMBER, "" },
+	{ "NAME", NULL, 6, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING, "" },
+};
+
+/* Prints NLINES rows through a tstream with batches of BATCH lines
+ * (0: a plain table) and returns the malloc'd output. */
+static char *stream_rows(struct outopts *o, size_t nlines, size_t batch)
+{
+	static const int all[] = { 0, 1 };
+	struct libscols_table *tb;
+	struct tstream ts;
+	struct colsel sel;
+	struct mem m;
+	size_t i;
+
+	mem_open(&m, o);
+	tb = table_new("rows", o);
+	colsel_init(&sel, all, 2);
+	assert_int_equal(table_add_columns(tb, scols, &sel, o), 0);
+	tstream_begin(&ts, tb, o, batch ? batch : nlines + 1);
+	for (i = 0; i < nlines; i++) {
+		struct libscols_line *ln = tstream_line(&ts);
+		char n[16];
+
+		assert_non_null(ln);
+		snprintf(n, sizeof(n), "%zu", i * 7);
+		assert_int_equal(table_set(ln, 0, n), 0);
+		assert_int_equal(table_set(ln, 1, i % 2 ? "odd" : "even"), 0);
+	}
+	assert_int_equal(tstream_end(&ts), 0);
+	scols_unref_table(tb);
+	mem_text(&m);
+	return m.buf;
+}
+
+/* Batched output is byte-identical to printing one table. */
+static void test_stream_batches(void **state)
+{
+	struct outopts o = { 0 };
+	size_t n, b;
+
+	(void)state;
+	for (o.json = 0; o.json <= 1; o.json++) {
+		for (n = 0; n <= 7; n++) {
+			char *whole = stream_rows(&o, n, 0);
+
+			for (b = 1; b <= 4; b++) {
+				char *batched = stream_rows(&o, n, b);
+
+				if (strcmp(whole, batched))
+					fail_msg("json=%d lines=%zu batch=%zu:\n--- whole\n%s--- batched\n%s",
+						 o.json, n, b, whole, batched);
+				free(batched);
+			}
+			free(whole);
+		}
+	}
+	/* and it is what we expect */
+	o.json = 0;
+	{
+		char *t = stream_rows(&o, 3, 2);
+
+		assert_string_equal(t,
+			"   N NAME\n"
+			"   0 even\n"
+			"   7 odd\n"
+			"  14 even\n");
+		free(t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_text),
+		cmocka_unit_test(test_table_json),
+		cmocka_unit_test(test_print_all),
+		cmocka_unit_test(test_stream_batches),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
