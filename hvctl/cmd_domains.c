@@ -421,6 +421,8 @@ static void mappings_missing(uint64_t id)
 	domain_list_free(&dl);
 }
 
+/* Streams debugfs mappings/<ID> as a table or JSON (see cmds.h); IOVA and PHYS are
+ * byte addresses, SIZE bytes. */
 int mappings_print(const struct opts *o, unsigned long long id,
 		   const struct colsel *sel, size_t batch)
 {

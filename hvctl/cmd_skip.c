@@ -179,6 +179,7 @@ out:
 	return rc;
 }
 
+/* hvctl skip list|add|remove: dispatches on the subcommand word. */
 int cmd_skip(const struct opts *o, int argc, char **argv)
 {
 	if (argc < 1) {

@@ -24,6 +24,7 @@ struct domain_counts {
 	uint64_t identity, blocked, paging, stranded;
 };
 
+/* Counts DL's domains by type (debugfs domains type=) and those not live (state=). */
 static void count_domains(const struct domain_list *dl, struct domain_counts *c)
 {
 	size_t i;
@@ -132,6 +133,9 @@ fail:
 	return NULL;
 }
 
+/* hvctl status: sysfs backend, attach_mode, pci_devs_to_skip, domains_in_use,
+ * debugfs domains (counted) and stats; one summary and two tables (calls,
+ * failures), or one JSON document. */
 int cmd_status(const struct opts *o, int argc, char **argv)
 {
 	char *backend = NULL, *attach = NULL, *skip = NULL;

@@ -63,6 +63,7 @@ static void *append(void **v, size_t *n, size_t size)
 	return p + (*n)++ * size;
 }
 
+/* read_records callback: appends a debugfs `domains` record to the domain_list ARG. */
 static int add_domain(const struct record *rec, void *arg, struct perr *err)
 {
 	struct domain_list *l = arg;
@@ -79,6 +80,7 @@ static int add_domain(const struct record *rec, void *arg, struct perr *err)
 	return 0;
 }
 
+/* debugfs_read_domains(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_read_domains(struct domain_list *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -89,6 +91,7 @@ int debugfs_read_domains(struct domain_list *out)
 	return 0;
 }
 
+/* domain_list_free(): contract (arguments, units, errors) in debugfs.h. */
 void domain_list_free(struct domain_list *l)
 {
 	size_t i;
@@ -100,6 +103,7 @@ void domain_list_free(struct domain_list *l)
 	l->n = 0;
 }
 
+/* domain_list_find(): contract (arguments, units, errors) in debugfs.h. */
 const struct domain *domain_list_find(const struct domain_list *l, uint64_t id)
 {
 	size_t i;
@@ -110,6 +114,7 @@ const struct domain *domain_list_find(const struct domain_list *l, uint64_t id)
 	return NULL;
 }
 
+/* read_records callback: appends a debugfs `devices` record to the device_list ARG. */
 static int add_device(const struct record *rec, void *arg, struct perr *err)
 {
 	struct device_list *l = arg;
@@ -126,6 +131,7 @@ static int add_device(const struct record *rec, void *arg, struct perr *err)
 	return 0;
 }
 
+/* debugfs_read_devices(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_read_devices(struct device_list *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -136,6 +142,7 @@ int debugfs_read_devices(struct device_list *out)
 	return 0;
 }
 
+/* device_list_free(): contract (arguments, units, errors) in debugfs.h. */
 void device_list_free(struct device_list *l)
 {
 	size_t i;
@@ -147,6 +154,7 @@ void device_list_free(struct device_list *l)
 	l->n = 0;
 }
 
+/* device_list_find(): contract (arguments, units, errors) in debugfs.h. */
 const struct hv_device *device_list_find(const struct device_list *l, const struct bdf *b)
 {
 	size_t i;
@@ -157,6 +165,7 @@ const struct hv_device *device_list_find(const struct device_list *l, const stru
 	return NULL;
 }
 
+/* read_records callback: appends a debugfs `skipped` record to the skipped_list ARG. */
 static int add_skipped(const struct record *rec, void *arg, struct perr *err)
 {
 	struct skipped_list *l = arg;
@@ -173,6 +182,7 @@ static int add_skipped(const struct record *rec, void *arg, struct perr *err)
 	return 0;
 }
 
+/* debugfs_read_skipped(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_read_skipped(struct skipped_list *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -183,6 +193,7 @@ int debugfs_read_skipped(struct skipped_list *out)
 	return 0;
 }
 
+/* skipped_list_free(): contract (arguments, units, errors) in debugfs.h. */
 void skipped_list_free(struct skipped_list *l)
 {
 	size_t i;
@@ -194,11 +205,13 @@ void skipped_list_free(struct skipped_list *l)
 	l->n = 0;
 }
 
+/* read_records callback: adds a debugfs `stats` record to the hv_stats ARG. */
 static int add_stat(const struct record *rec, void *arg, struct perr *err)
 {
 	return stats_add_record(rec, arg, err);
 }
 
+/* debugfs_read_stats(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_read_stats(struct hv_stats *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -209,6 +222,7 @@ int debugfs_read_stats(struct hv_stats *out)
 	return 0;
 }
 
+/* debugfs_foreach_mapping(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_foreach_mapping(uint64_t id, mapping_fn fn, void *arg)
 {
 	char p[PATH_MAX];

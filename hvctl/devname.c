@@ -16,6 +16,7 @@ struct devnames {
 	struct udev_hwdb *hwdb;		/* NULL: no hwdb.bin on this host */
 };
 
+/* devnames_open(): contract (arguments, units, errors) in devname.h. */
 struct devnames *devnames_open(void)
 {
 	struct devnames *dn = calloc(1, sizeof(*dn));
@@ -30,6 +31,7 @@ struct devnames *devnames_open(void)
 	return dn;
 }
 
+/* devnames_close(): contract (arguments, units, errors) in devname.h. */
 void devnames_close(struct devnames *dn)
 {
 	if (!dn)
@@ -64,6 +66,7 @@ static int read_modalias(const struct bdf *b, char *buf, size_t len)
 	return r;
 }
 
+/* devnames_get(): contract (arguments, units, errors) in devname.h. */
 void devnames_get(struct devnames *dn, const struct bdf *b, char *buf, size_t len)
 {
 	const char *vendor = NULL, *model = NULL;

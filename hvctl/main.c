@@ -68,6 +68,8 @@ static void usage(void)
 	printf("\nFor more details see hvctl(8).\n");
 }
 
+/* Parses options (anywhere on the line) and runs the command; returns its exit status
+ * (0, 1 runtime error, 2 usage error); output errors on stdout give 1. */
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {

@@ -222,6 +222,7 @@ void bdf_list_remove(struct bdf_list *l, size_t idx)
 	l->n--;
 }
 
+/* bdf_list_free(): contract (arguments, units, errors) in parse.h. */
 void bdf_list_free(struct bdf_list *l)
 {
 	free(l->v);
@@ -327,6 +328,7 @@ int record_parse(char *line, struct record *rec, struct perr *err)
 	return 0;
 }
 
+/* record_get(): contract (arguments, units, errors) in parse.h. */
 const char *record_get(const struct record *rec, const char *key)
 {
 	size_t i;
@@ -337,6 +339,7 @@ const char *record_get(const struct record *rec, const char *key)
 	return NULL;
 }
 
+/* record_need(): contract (arguments, units, errors) in parse.h. */
 const char *record_need(const struct record *rec, const char *key, struct perr *err)
 {
 	const char *v = record_get(rec, key);
@@ -346,6 +349,7 @@ const char *record_need(const struct record *rec, const char *key, struct perr *
 	return v;
 }
 
+/* record_need_u64(): contract (arguments, units, errors) in parse.h. */
 int record_need_u64(const struct record *rec, const char *key, uint64_t *out, struct perr *err)
 {
 	const char *v = record_need(rec, key, err);
@@ -410,6 +414,7 @@ fail:
 	return -1;
 }
 
+/* domain_free(): contract (arguments, units, errors) in parse.h. */
 void domain_free(struct domain *d)
 {
 	free(d->type);
@@ -450,6 +455,7 @@ fail:
 	return -1;
 }
 
+/* device_free(): contract (arguments, units, errors) in parse.h. */
 void device_free(struct hv_device *d)
 {
 	free(d->state);
@@ -471,6 +477,7 @@ int skipped_from_record(const struct record *rec, struct hv_skipped *s, struct p
 	return 0;
 }
 
+/* skipped_free(): contract (arguments, units, errors) in parse.h. */
 void skipped_free(struct hv_skipped *s)
 {
 	free(s->reason);
@@ -540,6 +547,7 @@ int stats_add_record(const struct record *rec, struct hv_stats *st, struct perr 
 	return 0;
 }
 
+/* stats_free(): contract (arguments, units, errors) in parse.h. */
 void stats_free(struct hv_stats *st)
 {
 	size_t i;
@@ -604,11 +612,13 @@ int mapping_parse(const char *line, struct mapping *m, struct perr *err)
 	return 0;
 }
 
+/* mapping_size(): contract (arguments, units, errors) in parse.h. */
 uint64_t mapping_size(const struct mapping *m)
 {
 	return m->last - m->first + 1;
 }
 
+/* mapping_perm_str(): contract (arguments, units, errors) in parse.h. */
 const char *mapping_perm_str(unsigned perm)
 {
 	return (perm & MAP_PERM_W) ? "rw" : "r";

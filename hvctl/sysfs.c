@@ -16,6 +16,7 @@
  * copies of the files on other systems. */
 #define SYSFS_MAX 65536
 
+/* sysfs_read(): contract (arguments, units, errors) in sysfs.h. */
 int sysfs_read(const char *path, char **out)
 {
 	char p[PATH_MAX];
@@ -63,6 +64,7 @@ int sysfs_read(const char *path, char **out)
 	return 0;
 }
 
+/* sysfs_read_u64(): contract (arguments, units, errors) in sysfs.h. */
 int sysfs_read_u64(const char *path, uint64_t *out)
 {
 	char *s;
@@ -81,6 +83,7 @@ int sysfs_read_u64(const char *path, uint64_t *out)
 	return r;
 }
 
+/* sysfs_write(): contract (arguments, units, errors) in sysfs.h. */
 int sysfs_write(const char *path, const char *s)
 {
 	char p[PATH_MAX];
@@ -124,6 +127,7 @@ int sysfs_write(const char *path, const char *s)
 	return 0;
 }
 
+/* sysfs_read_skiplist(): contract (arguments, units, errors) in sysfs.h. */
 int sysfs_read_skiplist(struct bdf_list *out)
 {
 	struct perr err;
@@ -143,6 +147,7 @@ int sysfs_read_skiplist(struct bdf_list *out)
 	return 0;
 }
 
+/* sysfs_write_skiplist(): contract (arguments, units, errors) in sysfs.h. */
 int sysfs_write_skiplist(const struct bdf_list *l)
 {
 	char *s = skiplist_format(l);

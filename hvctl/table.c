@@ -10,6 +10,7 @@
 #include "err.h"
 #include "table.h"
 
+/* colsel_init(): contract (arguments, units, errors) in table.h. */
 void colsel_init(struct colsel *sel, const int *defs, size_t n)
 {
 	size_t i;
@@ -19,6 +20,7 @@ void colsel_init(struct colsel *sel, const int *defs, size_t n)
 		sel->id[sel->n++] = defs[i];
 }
 
+/* colsel_parse(): contract (arguments, units, errors) in table.h. */
 int colsel_parse(const char *arg, const struct colinfo *ci, size_t nci,
 		 struct colsel *sel, struct perr *err)
 {
@@ -51,6 +53,7 @@ int colsel_parse(const char *arg, const struct colinfo *ci, size_t nci,
 	return 0;
 }
 
+/* table_columns(): contract (arguments, units, errors) in table.h. */
 int table_columns(const char *arg, const struct colinfo *ci, size_t nci,
 		  const int *defs, size_t ndefs, struct colsel *sel)
 {
@@ -62,6 +65,7 @@ int table_columns(const char *arg, const struct colinfo *ci, size_t nci,
 	return 0;
 }
 
+/* colinfo_help(): contract (arguments, units, errors) in table.h. */
 void colinfo_help(FILE *f, const struct colinfo *ci, size_t nci)
 {
 	size_t i;
@@ -70,6 +74,7 @@ void colinfo_help(FILE *f, const struct colinfo *ci, size_t nci)
 		fprintf(f, "  %-12s %s\n", ci[i].name, ci[i].help);
 }
 
+/* table_new(): contract (arguments, units, errors) in table.h. */
 struct libscols_table *table_new(const char *name, const struct outopts *o)
 {
 	struct libscols_table *tb = scols_new_table();
@@ -90,11 +95,13 @@ struct libscols_table *table_new(const char *name, const struct outopts *o)
 	return tb;
 }
 
+/* table_list_sep(): contract (arguments, units, errors) in table.h. */
 const char *table_list_sep(const struct outopts *o)
 {
 	return o->json ? "\n" : ",";
 }
 
+/* table_add_columns(): contract (arguments, units, errors) in table.h. */
 int table_add_columns(struct libscols_table *tb, const struct colinfo *ci,
 		      const struct colsel *sel, const struct outopts *o)
 {
@@ -124,6 +131,7 @@ int table_add_columns(struct libscols_table *tb, const struct colinfo *ci,
 	return 0;
 }
 
+/* table_new_line(): contract (arguments, units, errors) in table.h. */
 struct libscols_line *table_new_line(struct libscols_table *tb)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
@@ -133,6 +141,7 @@ struct libscols_line *table_new_line(struct libscols_table *tb)
 	return ln;
 }
 
+/* table_set(): contract (arguments, units, errors) in table.h. */
 int table_set(struct libscols_line *ln, size_t n, const char *data)
 {
 	if (scols_line_set_data(ln, n, data))
@@ -140,6 +149,7 @@ int table_set(struct libscols_line *ln, size_t n, const char *data)
 	return 0;
 }
 
+/* table_print(): contract (arguments, units, errors) in table.h. */
 int table_print(struct libscols_table *tb, const struct outopts *o)
 {
 	scols_table_set_stream(tb, o->out);
@@ -170,6 +180,7 @@ static char *print_to_mem(struct libscols_table *tb, size_t *len, const struct o
 	return buf;
 }
 
+/* table_print_all(): contract (arguments, units, errors) in table.h. */
 int table_print_all(struct libscols_table **tbs, size_t n, const struct outopts *o)
 {
 	size_t i, printed = 0;
@@ -215,6 +226,7 @@ int table_print_all(struct libscols_table **tbs, size_t n, const struct outopts 
 	return 0;
 }
 
+/* kv_add(): contract (arguments, units, errors) in table.h. */
 int kv_add(struct kvtable *kv, const char *key, int json_type, const char *fmt, ...)
 {
 	va_list ap;
@@ -233,6 +245,7 @@ int kv_add(struct kvtable *kv, const char *key, int json_type, const char *fmt, 
 	return 0;
 }
 
+/* kv_free(): contract (arguments, units, errors) in table.h. */
 void kv_free(struct kvtable *kv)
 {
 	size_t i;
@@ -242,6 +255,7 @@ void kv_free(struct kvtable *kv)
 	kv->n = 0;
 }
 
+/* kv_table(): contract (arguments, units, errors) in table.h. */
 struct libscols_table *kv_table(const struct kvtable *kv, const char *name,
 				const struct outopts *o)
 {
@@ -295,6 +309,7 @@ fail:
 	return NULL;
 }
 
+/* tstream_begin(): contract (arguments, units, errors) in table.h. */
 void tstream_begin(struct tstream *ts, struct libscols_table *tb,
 		   const struct outopts *o, size_t batch)
 {
@@ -356,6 +371,7 @@ static int tstream_flush(struct tstream *ts)
 	return 0;
 }
 
+/* tstream_line(): contract (arguments, units, errors) in table.h. */
 struct libscols_line *tstream_line(struct tstream *ts)
 {
 	if (ts->pending == ts->batch && tstream_flush(ts))
@@ -364,6 +380,7 @@ struct libscols_line *tstream_line(struct tstream *ts)
 	return table_new_line(ts->tb);
 }
 
+/* tstream_end(): contract (arguments, units, errors) in table.h. */
 int tstream_end(struct tstream *ts)
 {
 	int r = 0;
@@ -381,6 +398,7 @@ int tstream_end(struct tstream *ts)
 	return r;
 }
 
+/* tstream_abort(): contract (arguments, units, errors) in table.h. */
 void tstream_abort(struct tstream *ts)
 {
 	scols_table_remove_lines(ts->tb);
