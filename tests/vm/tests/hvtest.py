@@ -523,7 +523,7 @@ def snapshot_cmd(d):
     """Shell command that snapshots all tables into directory d."""
     return "%s %s snapshot %s" % (shlex.quote(sys.executable),
                                   shlex.quote(os.path.join(HERE, "hvtest.py")),
-                                  shlex.quote(d))
+                                  shlex.quote(str(d)))
 
 
 def snapshot(d):
