@@ -10,6 +10,8 @@
 #include "err.h"
 #include "table.h"
 
+static char *print_to_mem(struct libscols_table *tb, size_t *len, const struct outopts *o);
+
 /* colsel_init(): contract (arguments, units, errors) in table.h. */
 void colsel_init(struct colsel *sel, const int *defs, size_t n)
 {
@@ -152,13 +154,54 @@ int table_set(struct libscols_line *ln, size_t n, const char *data)
 /* table_print(): contract (arguments, units, errors) in table.h. */
 int table_print(struct libscols_table *tb, const struct outopts *o)
 {
+	if (o->json) {
+		size_t len;
+		char *doc = print_to_mem(tb, &len, o);
+
+		if (!doc)
+			return -1;
+		fwrite(doc, 1, len, o->out);
+		free(doc);
+		return 0;
+	}
 	scols_table_set_stream(tb, o->out);
 	if (scols_print_table(tb))
 		return hv_err("cannot print table");
 	return 0;
 }
 
-/* Prints TB (JSON mode) into a malloc'd string. */
+/* json_empty_arrays(): contract in table.h. */
+size_t json_empty_arrays(char *doc, size_t len)
+{
+	size_t r = 0, w = 0;
+
+	while (r < len) {
+		if (doc[r] == '[' && r + 1 < len && doc[r + 1] == '\n') {
+			size_t q = r + 2;
+
+			while (q < len && doc[q] == ' ')
+				q++;
+			if (len - q >= 5 && !memcmp(doc + q, "null\n", 5)) {
+				q += 5;
+				while (q < len && doc[q] == ' ')
+					q++;
+				if (q < len && doc[q] == ']') {
+					doc[w++] = '[';
+					doc[w++] = ']';
+					r = q + 1;
+					continue;
+				}
+			}
+		}
+		doc[w++] = doc[r++];
+	}
+	if (w < len)
+		doc[w] = '\0';
+	return w;
+}
+
+/* Prints TB (JSON mode) into a malloc'd string (*LEN bytes), with empty
+ * array cells rewritten to [] (json_empty_arrays).  NULL on error (reported). */
 static char *print_to_mem(struct libscols_table *tb, size_t *len, const struct outopts *o)
 {
 	char *buf = NULL;
@@ -177,6 +220,7 @@ static char *print_to_mem(struct libscols_table *tb, size_t *len, const struct o
 		hv_err("cannot print table");
 		return NULL;
 	}
+	*len = json_empty_arrays(buf, *len);
 	return buf;
 }
 

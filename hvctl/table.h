@@ -91,7 +91,14 @@ int table_set(struct libscols_line *ln, size_t n, const char *data);
  * holding each table's array.  Returns 0 or -1. */
 int table_print_all(struct libscols_table **tbs, size_t n, const struct outopts *o);
 
-/* Prints one table.  Returns 0 or -1. */
+/* libsmartcols 2.38 prints an empty SCOLS_JSON_ARRAY_STRING cell as
+ * "[\n<spaces>null\n<spaces>]"; this rewrites each such array in DOC (LEN
+ * bytes) to "[]" in place and returns the new length.  Safe because a
+ * newline inside a JSON string is always escaped, so the pattern can only be
+ * an array.  Pure. */
+size_t json_empty_arrays(char *doc, size_t len);
+
+/* Prints one table (JSON: with empty arrays as []).  Returns 0 or -1. */
 int table_print(struct libscols_table *tb, const struct outopts *o);
 
 /* ---- key/value summaries ------------------------------------------- */

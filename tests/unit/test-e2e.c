@@ -134,6 +134,9 @@ static void test_list_domains_json(void **state)
 		"         \"state\": \"live\"\n"
 		"      },{\n");
 	assert_contains(r.out, "\"id\": 4294967295,");
+	/* an empty device list is an empty array */
+	assert_contains(r.out, "\"partition\": \"-\",\n         \"devices\": [],\n");
+	assert_null(strstr(r.out, "null"));
 	assert_contains(r.out, "\"devices\": [\n             \"0000:00:02.0\", \"0000:00:04.0\"\n");
 	assert_contains(r.out, "\"state\": \"stranded\"");
 	run_free(&r);
@@ -439,6 +442,13 @@ static void test_status(void **state)
 	assert_contains(r.out, "\"skip\": [\n             \"0000:00:05.0\"\n         ],\n");
 	assert_contains(r.out, "\"domains_in_use\": 4,");
 	assert_contains(r.out, "\"resumes\": 7\n");
+	run_free(&r);
+
+	/* an empty skip list is an empty array */
+	fx_write(root, PARAM_SKIP, "\n");
+	RUN(&r, root, "status", "--json");
+	assert_ok(&r);
+	assert_contains(r.out, "\"skip\": [],\n");
 	assert_contains(r.out, "   ],\n   \"calls\": [\n");
 	assert_contains(r.out, "\"name\": \"map_device_gpa_pages\",\n         \"code\": \"0xb3\",\n"
 			       "         \"calls\": 130,\n         \"reps\": 65536,\n"

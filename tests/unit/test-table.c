@@ -273,6 +273,60 @@ static void test_stream_batches(void **state)
 	}
 }
 
+static void check_fix(const char *in, const char *want)
+{
+	char *doc = strdup(in);
+	size_t len = json_empty_arrays(doc, strlen(doc));
+
+	assert_int_equal(len, strlen(want));
+	assert_string_equal(doc, want);
+	free(doc);
+}
+
+static void test_json_empty_arrays(void **state)
+{
+	(void)state;
+	check_fix("\"devices\": [\n             null\n         ],\n", "\"devices\": [],\n");
+	check_fix("[\n null\n ][\n null\n ]", "[][]");
+	/* left alone: real items, an empty table, null outside an array, strings */
+	check_fix("[\n  \"a\", null\n ]", "[\n  \"a\", null\n ]");
+	check_fix("\"x\": [\n\n   ]\n", "\"x\": [\n\n   ]\n");
+	check_fix("\"x\": null", "\"x\": null");
+	check_fix("\"[\\nnull\\n]\"", "\"[\\nnull\\n]\"");
+}
+
+/* An empty list cell prints as [] through table_print. */
+static void test_table_json_empty_list(void **state)
+{
+	struct outopts o = { .json = 1 };
+	static const int all[] = { 0, 2 };
+	struct libscols_table *tb;
+	struct libscols_line *ln;
+	struct colsel sel;
+	struct mem m;
+
+	(void)state;
+	mem_open(&m, &o);
+	tb = table_new("domains", &o);
+	colsel_init(&sel, all, 2);
+	assert_int_equal(table_add_columns(tb, cols, &sel, &o), 0);
+	ln = table_new_line(tb);
+	assert_int_equal(table_set(ln, 0, "3"), 0);
+	assert_int_equal(table_set(ln, 1, ""), 0);
+	assert_int_equal(table_print(tb, &o), 0);
+	scols_unref_table(tb);
+	assert_string_equal(mem_text(&m),
+		"{\n"
+		"   \"domains\": [\n"
+		"      {\n"
+		"         \"id\": 3,\n"
+		"         \"devices\": []\n"
+		"      }\n"
+		"   ]\n"
+		"}\n");
+	free(m.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +334,8 @@ int main(void)
 		cmocka_unit_test(test_table_json),
 		cmocka_unit_test(test_print_all),
 		cmocka_unit_test(test_stream_batches),
+		cmocka_unit_test(test_json_empty_arrays),
+		cmocka_unit_test(test_table_json_empty_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
