@@ -307,12 +307,25 @@ static int hv_iommu_attach_dev(struct iommu_domain *domain,
 			       struct device *dev)
 {
 	struct hv_iommu_dev *hd = dev_iommu_priv_get(dev);
+	struct hv_iommu_domain *to;
 	int ret;
 
 	if (!hd)
 		return -ENODEV;
 	mutex_lock(&hv_iommu_lock);
-	ret = hv_iommu_dev_move(hd, to_hv_domain(domain));
+	to = to_hv_domain(domain);
+	ret = hv_iommu_dev_move(hd, to);
+	/*
+	 * The core attaches its own domains (identity, blocked) on paths that
+	 * must not fail (releasing a group, unwinding an error) and can do
+	 * nothing but WARN when they do.  If the hypervisor refused to let
+	 * the device leave its domain, the books already say so (the device
+	 * stays there, detach-failed, and the domain is kept, stranded, when
+	 * the core frees it); tell the core it is done.
+	 */
+	if (ret && to->kind != HV_IOMMU_KIND_PAGING && hd->domain != to &&
+	    hd->state == HV_IOMMU_DEV_DETACH_FAILED)
+		ret = 0;
 	mutex_unlock(&hv_iommu_lock);
 	return ret;
 }
