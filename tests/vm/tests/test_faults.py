@@ -75,6 +75,12 @@ def test_insufficient_memory_deposits(tmp_path, attach_mode, tables):
         assert pool_m["deposited_pages"] - pool_b["deposited_pages"] == dep["pages"], (pool_b, pool_m, dep)
         assert pool_m["consumed_pages"] > pool_b["consumed_pages"]
         assert stat_status(m.sim_stats(), INSUFFICIENT_MEMORY) > stat_status(b.sim_stats(), INSUFFICIENT_MEMORY)
+        # Every page was mapped exactly once: reps completed (failed calls
+        # included, as the TLFS counts them) add up to the page count.
+        sim = hvtest.delta(stat_call(m.sim_stats(), MAP), stat_call(b.sim_stats(), MAP))
+        drv = hvtest.delta(stat_call(m.stats(), MAP), stat_call(b.stats(), MAP))
+        assert sim["reps"] == PAGES, "sim completed %d map reps for %d pages" % (sim["reps"], PAGES)
+        assert drv == sim, "driver counts %r, sim counts %r map calls" % (drv, sim)
         sim_dep = hvtest.delta(stat_call(m.sim_stats(), DEPOSIT), stat_call(b.sim_stats(), DEPOSIT))
         assert sim_dep["calls"] == dep["calls"] and sim_dep["reps"] == dep["pages"], (sim_dep, dep)
         check_back_in_identity(tables, EDU0, dom)
