@@ -26,7 +26,7 @@ const struct hv_backend *hv_iommu_backend;
 int hv_iommu_backend_select(const char *want)
 {
 	bool auto_ = !strcmp(want, "auto");
-	const char *why = "backend=sim";
+	const char *why = NULL;
 	const struct hv_backend *be;
 
 	if (auto_ || !strcmp(want, "hyperv")) {
@@ -41,8 +41,11 @@ int hv_iommu_backend_select(const char *want)
 	}
 	be = symbol_get(hv_sim_backend);
 	if (!be) {
-		pr_err("no hypervisor backend: %s, and hv_sim is not loaded\n",
-		       why);
+		if (auto_)
+			pr_err("no hypervisor backend: %s, and hv_sim is not loaded\n",
+			       why);
+		else
+			pr_err("no hypervisor backend: backend=sim but hv_sim is not loaded\n");
 		return -ENODEV;
 	}
 	if (!be->input_page || !be->hypercall) {

@@ -20,7 +20,7 @@ static int hv_iommu_backend_set(const char *val, const struct kernel_param *kp)
 	strscpy(word, val, sizeof(word));
 	strim(word);
 	if (strcmp(word, "auto") && strcmp(word, "hyperv") && strcmp(word, "sim")) {
-		pr_err("backend: '%s' is not auto, hyperv or sim\n", val);
+		pr_err("backend: '%s' is not auto, hyperv or sim\n", word);
 		return -EINVAL;
 	}
 	strscpy(hv_iommu_backend_want, word, sizeof(hv_iommu_backend_want));
@@ -61,9 +61,11 @@ static int hv_iommu_attach_mode_set(const char *val,
 				    const struct kernel_param *kp)
 {
 	int i = sysfs_match_string(hv_iommu_attach_mode_names, val);
+	char word[16];
 
 	if (i < 0) {
-		pr_err("attach_mode: '%s' is not auto or domain\n", val);
+		strscpy(word, val, sizeof(word));
+		pr_err("attach_mode: '%s' is not auto or domain\n", strim(word));
 		return -EINVAL;
 	}
 	WRITE_ONCE(hv_iommu_attach_mode, i);
