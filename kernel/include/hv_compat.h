@@ -26,8 +26,6 @@
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 
-#define HV_COMPAT_STATIC_DOMAINS	1
-
 /* iommu_ops fields that give the core its domains. */
 #define HV_COMPAT_IOMMU_OPS_DOMAINS(alloc_paging, alloc_type, identity, blocked) \
 	.domain_alloc_paging = (alloc_paging),				\
@@ -38,8 +36,6 @@
 #define HV_COMPAT_DOMAIN_OPS_DETACH(detach)
 
 #else /* 6.1 */
-
-#define HV_COMPAT_STATIC_DOMAINS	0
 
 #define HV_COMPAT_IOMMU_OPS_DOMAINS(alloc_paging, alloc_type, identity, blocked) \
 	.domain_alloc = (alloc_type)
