@@ -58,7 +58,7 @@ struct options {
 	uint64_t size;
 	uint64_t iova;
 	unsigned int chunks;
-	int hugepages;
+	int hugepages;			/* 1: MADV_HUGEPAGE, -1: MADV_NOHUGEPAGE */
 	int partition;
 	int expect_map_fail;
 	int retry_map;
@@ -84,6 +84,8 @@ static void usage(FILE *f)
 "  -i, --iova ADDR           IOVA of the buffer (default 0x100000000)\n"
 "  -c, --chunks N            map with N MAP_DMA calls of size/N each\n"
 "  -H, --hugepages           madvise(MADV_HUGEPAGE) the buffer (THP)\n"
+"  -N, --no-hugepages        madvise(MADV_NOHUGEPAGE): 4 KiB pages only, even\n"
+"                            with THP \"always\"\n"
 "  -e, --expect FILE         write \"0xIOVA 0xPFN\" for every 4K page\n"
 "  -p, --partition           create a guest partition via /dev/hv_sim first\n"
 "                            (direct attach); exported as HV_PARTITION_ID\n"
@@ -311,6 +313,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "iova",		required_argument, NULL, 'i' },
 		{ "chunks",		required_argument, NULL, 'c' },
 		{ "hugepages",		no_argument,	   NULL, 'H' },
+		{ "no-hugepages",	no_argument,	   NULL, 'N' },
 		{ "expect",		required_argument, NULL, 'e' },
 		{ "partition",		no_argument,	   NULL, 'p' },
 		{ "before-map",		required_argument, NULL, OPT_BEFORE_MAP },
@@ -332,7 +335,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 	opt->iova = 0x100000000ULL;
 	opt->chunks = 1;
 
-	while ((c = getopt_long(argc, argv, "d:s:i:c:He:pw:u:a:Fh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:i:c:HNe:pw:u:a:Fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': opt->bdf = optarg; break;
 		case 's': opt->size = parse_size(optarg, "size"); break;
@@ -344,6 +347,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			opt->chunks = (unsigned int)chunks;
 			break;
 		case 'H': opt->hugepages = 1; break;
+		case 'N': opt->hugepages = -1; break;
 		case 'e': opt->expect_file = optarg; break;
 		case 'p': opt->partition = 1; break;
 		case OPT_BEFORE_MAP: opt->before_map = optarg; break;
@@ -454,15 +458,17 @@ int main(int argc, char **argv)
 	setenv_u64("HV_VFIO_PID", (uint64_t)getpid(), 0);
 
 	/* The buffer: 2 MiB aligned so that THP can back it whole. */
-	alloc = opt.size + (opt.hugepages ? HUGE_2M : 0);
+	alloc = opt.size + (opt.hugepages > 0 ? HUGE_2M : 0);
 	buf = mmap(NULL, alloc, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
 		die(errno, "mmap %zu bytes", alloc);
-	if (opt.hugepages) {
+	if (opt.hugepages > 0) {
 		buf = (char *)(((uintptr_t)buf + HUGE_2M - 1) & ~(HUGE_2M - 1));
 		if (madvise(buf, opt.size, MADV_HUGEPAGE))
 			die(errno, "madvise(MADV_HUGEPAGE)");
+	} else if (opt.hugepages < 0 && madvise(buf, opt.size, MADV_NOHUGEPAGE)) {
+		die(errno, "madvise(MADV_NOHUGEPAGE)");
 	}
 	/* Touch every page so each has its own frame (not the zero page). */
 	for (p = buf; p < buf + opt.size; p += PAGE_4K)

@@ -24,7 +24,7 @@ def test_vfio_map_device_domain(tmp_path, attach_mode, tables, hugepages):
     in_use = domains_in_use()
     with hvtest.VfioBound(EDU0):
         hvtest.client(EDU0, "--size", SIZE, "--iova", IOVA, "--expect", expect_file,
-                      *(["--hugepages"] if hugepages else []),
+                      "--hugepages" if hugepages else "--no-hugepages",
                       "--while-mapped", hvtest.snapshot_cmd(mapped),
                       "--after-unmap", hvtest.snapshot_cmd(unmapped))
         expect = hvtest.read_expect(expect_file)
