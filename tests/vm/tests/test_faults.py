@@ -10,7 +10,7 @@ import os
 import re
 
 import hvtest
-from hvtest import (EDU0, EDU1, IDENTITY, MiB, PAGE, Tables, num, assert_maps_exactly,
+from hvtest import (EDU0, EDU1, IDENTITY, MiB, PAGE, Tables, num,
                     check_back_in_identity, check_domain_mapped, stat_call, stat_record,
                     stat_status, knob_cmd, snapshot_cmd)
 
