@@ -100,7 +100,7 @@ struct libscols_table *table_new(const char *name, const struct outopts *o)
 /* table_list_sep(): contract (arguments, units, errors) in table.h. */
 const char *table_list_sep(const struct outopts *o)
 {
-	return o->json ? "\n" : ",";
+	return o->raw ? "," : "\n";
 }
 
 /* table_add_columns(): contract (arguments, units, errors) in table.h. */
@@ -115,20 +115,19 @@ int table_add_columns(struct libscols_table *tb, const struct colinfo *ci,
 		int flags = c->flags;
 		struct libscols_column *cl;
 
-		if (o->json && c->json_type == SCOLS_JSON_ARRAY_STRING)
+		/* lists: one item per line of the cell, as lsblk's MOUNTPOINTS */
+		if (!o->raw && c->json_type == SCOLS_JSON_ARRAY_STRING)
 			flags |= SCOLS_FL_WRAP;
 		cl = scols_table_new_column(tb, name, c->whint, flags);
 		if (!cl)
 			return hv_err_nomem();
-		if (o->json) {
-			if (scols_column_set_json_type(cl, c->json_type))
-				return hv_err_nomem();
-			/* one array item per line of the cell */
-			if (c->json_type == SCOLS_JSON_ARRAY_STRING &&
-			    scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-						      scols_wrapnl_nextchunk, NULL))
-				return hv_err_nomem();
-		}
+		if (o->json && scols_column_set_json_type(cl, c->json_type))
+			return hv_err_nomem();
+		if ((flags & SCOLS_FL_WRAP) &&
+		    (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+					       scols_wrapnl_nextchunk, NULL) ||
+		     scols_column_set_safechars(cl, "\n")))
+			return hv_err_nomem();
 	}
 	return 0;
 }
@@ -335,8 +334,9 @@ struct libscols_table *kv_table(const struct kvtable *kv, const char *name,
 		struct libscols_column *cl = scols_table_new_column(tb, kv->e[i].key, 0, flags);
 
 		if (!cl || scols_column_set_json_type(cl, kv->e[i].json_type) ||
-		    (flags && scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-							scols_wrapnl_nextchunk, NULL))) {
+		    (flags && (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+							 scols_wrapnl_nextchunk, NULL) ||
+			       scols_column_set_safechars(cl, "\n")))) {
 			hv_err_nomem();
 			goto fail;
 		}

@@ -72,12 +72,14 @@ struct libscols_table *table_new(const char *name, const struct outopts *o);
 
 /* Adds the columns of SEL to TB.  In JSON mode json_name and json_type are
  * used; SCOLS_JSON_ARRAY_STRING columns get newline-splitting so that a
- * cell "a\nb" prints as ["a","b"] (see table_list_sep).  Returns 0 or -1. */
+ * cell "a\nb" prints as ["a","b"] in JSON and as two lines of the cell in
+ * tables (see table_list_sep).  Returns 0 or -1. */
 int table_add_columns(struct libscols_table *tb, const struct colinfo *ci,
 		      const struct colsel *sel, const struct outopts *o);
 
-/* Separator to join list items in one cell: "\n" in JSON mode (array
- * items), "," in tables. */
+/* Separator to join list items in one cell: "\n" (JSON array items, or
+ * one item per line of the cell in tables, as lsblk prints MOUNTPOINTS),
+ * "," with --raw. */
 const char *table_list_sep(const struct outopts *o);
 
 /* New line in TB; NULL after reporting ENOMEM. */

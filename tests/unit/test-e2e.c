@@ -82,13 +82,26 @@ static void test_list_domains(void **state)
 	RUN(&r, root, "list-domains");
 	assert_ok(&r);
 	assert_string_equal(r.out,
-		"        ID TYPE     MODE   PARTITION DEVICES                   MAPPED MAPPINGS STATE\n"
-		"         0 identity domain self      0000:00:02.0,0000:00:04.0     0B        0 live\n"
-		"4294967295 blocked  domain self      -                             0B        0 live\n"
-		"         1 paging   domain self      0000:00:03.0                 64M       12 live\n"
-		"         2 paging   direct 7         0000:00:05.0                  4K        1 live\n"
-		"         3 paging   none   -         -                             0B        0 live\n"
-		"         4 paging   domain self      0000:00:06.0                  0B        0 stranded\n");
+		"        ID TYPE     MODE   PARTITION DEVICES      MAPPED MAPPINGS STATE\n"
+		"         0 identity domain self      0000:00:02.0     0B        0 live\n"
+		"                                     0000:00:04.0                 \n"
+		"4294967295 blocked  domain self      -                0B        0 live\n"
+		"         1 paging   domain self      0000:00:03.0    64M       12 live\n"
+		"         2 paging   direct 7         0000:00:05.0     4K        1 live\n"
+		"         3 paging   none   -         -                0B        0 live\n"
+		"         4 paging   domain self      0000:00:06.0     0B        0 stranded\n");
+	run_free(&r);
+
+	RUN(&r, root, "--raw", "-o", "id,devices", "list-domains");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"ID DEVICES\n"
+		"0 0000:00:02.0,0000:00:04.0\n"
+		"4294967295 -\n"
+		"1 0000:00:03.0\n"
+		"2 0000:00:05.0\n"
+		"3 -\n"
+		"4 0000:00:06.0\n");
 	run_free(&r);
 
 	RUN(&r, root, "-o", "id,state", "--noheadings", "list-domains");

@@ -84,9 +84,10 @@ static void test_table_text(void **state)
 	assert_int_equal(table_print(tb, &o), 0);
 	scols_unref_table(tb);
 	assert_string_equal(mem_text(&m),
-		"ID TYPE     DEVICES                   MAPPED\n"
-		" 0 identity 0000:00:02.0,0000:00:04.0     0B\n"
-		"12 paging   0000:00:03.0                 64M\n");
+		"ID TYPE     DEVICES      MAPPED\n"
+		" 0 identity 0000:00:02.0     0B\n"
+		"            0000:00:04.0 \n"
+		"12 paging   0000:00:03.0    64M\n");
 	free(m.buf);
 
 	o.noheadings = 1;
@@ -95,8 +96,22 @@ static void test_table_text(void **state)
 	assert_int_equal(table_print(tb, &o), 0);
 	scols_unref_table(tb);
 	assert_string_equal(mem_text(&m),
-		" 0 identity 0000:00:02.0,0000:00:04.0     0B\n"
-		"12 paging   0000:00:03.0                 64M\n");
+		" 0 identity 0000:00:02.0     0B\n"
+		"            0000:00:04.0 \n"
+		"12 paging   0000:00:03.0    64M\n");
+	free(m.buf);
+
+	/* --raw: no alignment, list items joined with commas */
+	o.noheadings = 0;
+	o.raw = 1;
+	mem_open(&m, &o);
+	tb = small_table(&o);
+	assert_int_equal(table_print(tb, &o), 0);
+	scols_unref_table(tb);
+	assert_string_equal(mem_text(&m),
+		"ID TYPE DEVICES MAPPED\n"
+		"0 identity 0000:00:02.0,0000:00:04.0 0B\n"
+		"12 paging 0000:00:03.0 64M\n");
 	free(m.buf);
 }
 
@@ -165,9 +180,10 @@ static void test_print_all(void **state)
 		"backend        sim\n"
 		"domains_in_use 3\n"
 		"\n"
-		"ID TYPE     DEVICES                   MAPPED\n"
-		" 0 identity 0000:00:02.0,0000:00:04.0     0B\n"
-		"12 paging   0000:00:03.0                 64M\n");
+		"ID TYPE     DEVICES      MAPPED\n"
+		" 0 identity 0000:00:02.0     0B\n"
+		"            0000:00:04.0 \n"
+		"12 paging   0000:00:03.0    64M\n");
 	free(m.buf);
 
 	o.json = 1;
