@@ -96,7 +96,7 @@ struct hv_iommu_domain {
 	bool stranded;
 	struct dentry *debugfs;
 
-	spinlock_t lock;
+	spinlock_t lock;	/* guards tree and the counters below */
 	struct rb_root_cached tree;
 	u64 mapped_bytes;
 	u64 nr_mappings;

@@ -137,7 +137,7 @@ static void hv_sim_stats_status(u16 status)
  * not used by any call the simulator implements, so both are refused.
  */
 static u16 hv_sim_check_control(const struct hv_sim_call_desc *desc,
-				 u64 control, u32 rep_count, u32 rep_start)
+				u64 control, u32 rep_count, u32 rep_start)
 {
 	if (control & (HV_HC_RSVD_MASK | HV_HC_FAST | HV_HC_VARHEAD_MASK))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;

@@ -135,7 +135,7 @@ struct hv_sim_fault {
  * @nr_faults: used entries of @faults.
  */
 struct hv_sim_state {
-	spinlock_t lock;
+	spinlock_t lock;		/* guards all of the state below */
 	struct xarray domains;
 	struct xarray devices;
 	struct list_head partitions;
