@@ -63,44 +63,115 @@ static void *append(void **v, size_t *n, size_t size)
 	return p + (*n)++ * size;
 }
 
-/* read_records callback: appends a debugfs `domains` record to the domain_list ARG. */
-static int add_domain(const struct record *rec, void *arg, struct perr *err)
-{
-	struct domain_list *l = arg;
-	struct domain d, *slot;
+/* One table of records: debugfs file PATH, elements of SIZE bytes made by
+ * FROM (0, or -1 with ERR set) and released by DROP. */
+struct table_kind {
+	const char *path;
+	size_t size;
+	int (*from)(const struct record *rec, void *elem, struct perr *err);
+	void (*drop)(void *elem);
+};
 
-	if (domain_from_record(rec, &d, err))
-		return -1;
-	slot = append((void **)&l->v, &l->n, sizeof(*slot));
-	if (!slot) {
-		domain_free(&d);
+/* The array being filled: *V holds *N elements of KIND. */
+struct table_sink {
+	const struct table_kind *kind;
+	void **v;
+	size_t *n;
+};
+
+/* Releases the N elements of KIND at *V and the array; *V = NULL, *N = 0. */
+static void table_drop(const struct table_kind *kind, void **v, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		kind->drop((char *)*v + i * kind->size);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
+/* read_records callback: appends one element to the table_sink ARG. */
+static int table_add(const struct record *rec, void *arg, struct perr *err)
+{
+	struct table_sink *sink = arg;
+	void *slot = append(sink->v, sink->n, sink->kind->size);
+
+	if (!slot)
 		return perr_set(err, "out of memory");
+	if (sink->kind->from(rec, slot, err)) {
+		(*sink->n)--;
+		return -1;
 	}
-	*slot = d;
 	return 0;
 }
+
+/* Reads KIND's file into a new array *V of *N elements; on error (reported)
+ * returns -1 with *V = NULL, *N = 0. */
+static int table_read(const struct table_kind *kind, void **v, size_t *n)
+{
+	struct table_sink sink = { kind, v, n };
+
+	*v = NULL;
+	*n = 0;
+	if (read_records(kind->path, table_add, &sink)) {
+		table_drop(kind, v, n);
+		return -1;
+	}
+	return 0;
+}
+
+/* Adapters from the typed parse.h functions to struct table_kind. */
+static int domain_from(const struct record *rec, void *d, struct perr *err)
+{
+	return domain_from_record(rec, d, err);
+}
+
+static void domain_drop(void *d)
+{
+	domain_free(d);
+}
+
+static int device_from(const struct record *rec, void *d, struct perr *err)
+{
+	return device_from_record(rec, d, err);
+}
+
+static void device_drop(void *d)
+{
+	device_free(d);
+}
+
+static int skipped_from(const struct record *rec, void *s, struct perr *err)
+{
+	return skipped_from_record(rec, s, err);
+}
+
+static void skipped_drop(void *s)
+{
+	skipped_free(s);
+}
+
+static const struct table_kind domains_kind = {
+	HV_DEBUGFS_DOMAINS, sizeof(struct domain), domain_from, domain_drop
+};
+static const struct table_kind devices_kind = {
+	HV_DEBUGFS_DEVICES, sizeof(struct hv_device), device_from, device_drop
+};
+static const struct table_kind skipped_kind = {
+	HV_DEBUGFS_SKIPPED, sizeof(struct hv_skipped), skipped_from, skipped_drop
+};
 
 /* debugfs_read_domains(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_read_domains(struct domain_list *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (read_records(HV_DEBUGFS_DOMAINS, add_domain, out)) {
-		domain_list_free(out);
-		return -1;
-	}
-	return 0;
+	return table_read(&domains_kind, (void **)&out->v, &out->n);
 }
 
 /* domain_list_free(): contract (arguments, units, errors) in debugfs.h. */
 void domain_list_free(struct domain_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		domain_free(&l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	table_drop(&domains_kind, (void **)&l->v, &l->n);
 }
 
 /* domain_list_find(): contract (arguments, units, errors) in debugfs.h. */
@@ -114,44 +185,16 @@ const struct domain *domain_list_find(const struct domain_list *l, uint64_t id)
 	return NULL;
 }
 
-/* read_records callback: appends a debugfs `devices` record to the device_list ARG. */
-static int add_device(const struct record *rec, void *arg, struct perr *err)
-{
-	struct device_list *l = arg;
-	struct hv_device d, *slot;
-
-	if (device_from_record(rec, &d, err))
-		return -1;
-	slot = append((void **)&l->v, &l->n, sizeof(*slot));
-	if (!slot) {
-		device_free(&d);
-		return perr_set(err, "out of memory");
-	}
-	*slot = d;
-	return 0;
-}
-
 /* debugfs_read_devices(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_read_devices(struct device_list *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (read_records(HV_DEBUGFS_DEVICES, add_device, out)) {
-		device_list_free(out);
-		return -1;
-	}
-	return 0;
+	return table_read(&devices_kind, (void **)&out->v, &out->n);
 }
 
 /* device_list_free(): contract (arguments, units, errors) in debugfs.h. */
 void device_list_free(struct device_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		device_free(&l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	table_drop(&devices_kind, (void **)&l->v, &l->n);
 }
 
 /* device_list_find(): contract (arguments, units, errors) in debugfs.h. */
@@ -165,44 +208,16 @@ const struct hv_device *device_list_find(const struct device_list *l, const stru
 	return NULL;
 }
 
-/* read_records callback: appends a debugfs `skipped` record to the skipped_list ARG. */
-static int add_skipped(const struct record *rec, void *arg, struct perr *err)
-{
-	struct skipped_list *l = arg;
-	struct hv_skipped s, *slot;
-
-	if (skipped_from_record(rec, &s, err))
-		return -1;
-	slot = append((void **)&l->v, &l->n, sizeof(*slot));
-	if (!slot) {
-		skipped_free(&s);
-		return perr_set(err, "out of memory");
-	}
-	*slot = s;
-	return 0;
-}
-
 /* debugfs_read_skipped(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_read_skipped(struct skipped_list *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (read_records(HV_DEBUGFS_SKIPPED, add_skipped, out)) {
-		skipped_list_free(out);
-		return -1;
-	}
-	return 0;
+	return table_read(&skipped_kind, (void **)&out->v, &out->n);
 }
 
 /* skipped_list_free(): contract (arguments, units, errors) in debugfs.h. */
 void skipped_list_free(struct skipped_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		skipped_free(&l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	table_drop(&skipped_kind, (void **)&l->v, &l->n);
 }
 
 /* read_records callback: adds a debugfs `stats` record to the hv_stats ARG. */
