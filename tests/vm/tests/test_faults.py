@@ -22,6 +22,7 @@ INSUFFICIENT_MEMORY = 0xb
 OPERATION_FAILED = 0x71
 OBJECT_IN_USE = 0x19
 DETACH_DEVICE_DOMAIN = 0xc4
+DELETE_DEVICE_DOMAIN = 0xc5
 MAX_REPS_PER_MAP_CALL = 507     # page numbers that fit one input page
 
 
@@ -207,3 +208,34 @@ def test_refused_detach_recovers(tmp_path, attach_mode, tables):
         if stuck is not None:
             assert tables.domain(stuck) is None, tables.domain(stuck)
             assert tables.sim_domain(stuck) is None, tables.sim_domain(stuck)
+
+
+def test_refused_delete_keeps_the_id(tmp_path, attach_mode, tables):
+    """fail '0xc5 0x71 0 1' as the VFIO user goes: the hypervisor keeps the
+    (empty) device domain, so the driver must never hand its id out again;
+    the next VFIO user of the device gets a new device domain and maps."""
+    attach_mode("domain")
+    bdf = EDU0
+    mapped, mapped2 = tmp_path / "mapped", tmp_path / "mapped2"
+    mark = hvtest.kmsg_mark()
+    with hvtest.VfioBound(bdf):
+        hvtest.client(bdf, "--size", 4 * MiB, "--while-mapped", snapshot_cmd(mapped),
+                      "--after-unmap", knob_cmd("fail", "0x%x 0x%x 0 1" % (
+                          DELETE_DEVICE_DOMAIN, OPERATION_FAILED)))
+        dom = Tables.snapshot(mapped).device_domain(bdf)
+        assert dom != IDENTITY
+        assert hvtest.knob("fail") == "", "the delete injection never fired"
+        sd = tables.sim_domain(dom)
+        assert sd is not None and hvtest.split_list(sd["devices"]) == [], \
+            "the sim should keep device domain %d, empty: %r" % (dom, sd)
+        assert tables.device_domain(bdf) == IDENTITY
+        assert tables.domain(dom) is None and not tables.has_mappings_file(dom)
+
+        hvtest.client(bdf, "--size", 4 * MiB, "--expect", tmp_path / "expect",
+                      "--while-mapped", snapshot_cmd(mapped2))
+        dom2 = check_domain_mapped(Tables.snapshot(mapped2), bdf,
+                                   hvtest.read_expect(tmp_path / "expect"), 4 * MiB)
+        assert dom2 != dom, "domain id %d reused while the hypervisor keeps it" % dom
+        check_back_in_identity(tables, bdf, dom2)
+        log = hvtest.dmesg_since(mark)
+        assert not re.search(r"WARNING:|BUG:|Oops", log), log
