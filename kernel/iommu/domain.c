@@ -326,6 +326,8 @@ static int hv_iommu_attach_dev(struct iommu_domain *domain,
 	if (ret && to->kind != HV_IOMMU_KIND_PAGING && hd->domain != to &&
 	    hd->state == HV_IOMMU_DEV_DETACH_FAILED)
 		ret = 0;
+	if (!ret)
+		hd->target = to;
 	mutex_unlock(&hv_iommu_lock);
 	return ret;
 }
@@ -339,6 +341,7 @@ static void __maybe_unused hv_iommu_detach_dev(struct iommu_domain *domain,
 	if (!hd)
 		return;
 	mutex_lock(&hv_iommu_lock);
+	hd->target = &hv_iommu_identity;
 	if (hd->domain == to_hv_domain(domain))
 		hv_iommu_dev_move(hd, &hv_iommu_identity);
 	mutex_unlock(&hv_iommu_lock);
@@ -370,17 +373,27 @@ static void hv_iommu_domain_free(struct iommu_domain *domain)
 {
 	struct hv_iommu_domain *hvdom = to_hv_domain(domain);
 	struct hv_iommu_dev *hd, *tmp;
+	struct hv_iommu_domain *to;
 
 	mutex_lock(&hv_iommu_lock);
 	/*
 	 * The core moved every device away before freeing; a device still
-	 * here is one whose detach the hypervisor refused.  Try once more;
-	 * if it is refused again the record stays, stranded, and is freed
-	 * when the device finally leaves (hv_iommu_dev_leave()).
+	 * here is one whose detach the hypervisor refused.  Try once more to
+	 * put it where the core believes it is (the blocked domain, say: not
+	 * identity while a VFIO user still owns the group); if it is refused
+	 * again the record stays, stranded, and is freed when the device
+	 * finally leaves (hv_iommu_dev_leave()).  A device released meanwhile
+	 * has no record left once it is out.
 	 */
 	list_for_each_entry_safe(hd, tmp, &hvdom->devices, domain_node) {
-		if (hv_iommu_dev_leave(hd))
+		to = hd->target != hvdom ? hd->target : &hv_iommu_identity;
+		if (hv_iommu_dev_move(hd, to) && hd->domain == hvdom)
 			break;
+		if (!hd->dev && hd->domain == &hv_iommu_identity) {
+			list_del(&hd->domain_node);
+			list_del(&hd->list);
+			kfree(hd);
+		}
 	}
 	if (list_empty(&hvdom->devices)) {
 		hv_iommu_domain_destroy(hvdom);

@@ -133,6 +133,10 @@ enum hv_iommu_dev_state {
  * @dev: the device, or NULL once released (the record outlives the device
  *	only while the hypervisor refuses to let it go).
  * @domain: the domain the hypervisor has the device in.
+ * @target: the domain the iommu core last attached the device to (identity
+ *	after probe, a 6.1 detach or release).  It differs from @domain only
+ *	while the hypervisor refuses to let the device leave @domain; when
+ *	the core frees @domain, the device is moved to @target.
  * @device_id: PCI-form union hv_device_id.
  * @logical_id: logical device id used for direct attach.
  * @state: attached, or detach-failed (the last detach was refused).
@@ -144,6 +148,7 @@ struct hv_iommu_dev {
 	struct list_head domain_node;
 	struct device *dev;
 	struct hv_iommu_domain *domain;
+	struct hv_iommu_domain *target;
 	u64 device_id;
 	u64 logical_id;
 	enum hv_iommu_dev_state state;

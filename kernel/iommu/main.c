@@ -92,6 +92,7 @@ static struct iommu_device *hv_iommu_probe_device(struct device *dev)
 		list_add_tail(&hd->list, &hv_iommu_devices);
 	}
 	hd->dev = dev;
+	hd->target = &hv_iommu_identity;
 	dev_iommu_priv_set(dev, hd);
 	mutex_unlock(&hv_iommu_lock);
 	return &hv_iommu_device;
@@ -105,6 +106,7 @@ static void hv_iommu_release_device(struct device *dev)
 		return;
 	mutex_lock(&hv_iommu_lock);
 	dev_iommu_priv_set(dev, NULL);
+	hd->target = &hv_iommu_identity;
 	if (hv_iommu_dev_move(hd, &hv_iommu_identity)) {
 		/* The hypervisor keeps it: so do the books, without the dev. */
 		dev_err(dev, "released while the hypervisor keeps it in domain %u\n",

@@ -22,6 +22,7 @@ INSUFFICIENT_MEMORY = 0xb
 OPERATION_FAILED = 0x71
 OBJECT_IN_USE = 0x19
 DETACH_DEVICE_DOMAIN = 0xc4
+ATTACH_DEVICE_DOMAIN = 0xb2
 DELETE_DEVICE_DOMAIN = 0xc5
 MAX_REPS_PER_MAP_CALL = 507     # page numbers that fit one input page
 
@@ -163,6 +164,15 @@ def test_refused_detach_once(tmp_path, attach_mode, tables):
         assert stat_status(tables.sim_stats(), OBJECT_IN_USE) == stat_status(b.sim_stats(), OBJECT_IN_USE) + 1
         assert stat_status(tables.stats(), OBJECT_IN_USE) == stat_status(b.stats(), OBJECT_IN_USE) + 1
         check_books_agree(tables, bdf)
+        # The refused detach was the core moving the device to the blocked
+        # domain while VFIO still owned the group; once the hypervisor let
+        # the device go (when the domain was freed), it went there, to the
+        # null domain, before the group was handed back to identity: one
+        # attach, as in a teardown without the refusal.
+        attach = hvtest.delta(stat_call(tables.sim_stats(), ATTACH_DEVICE_DOMAIN),
+                              stat_call(b.sim_stats(), ATTACH_DEVICE_DOMAIN))
+        assert attach == {"calls": 1, "reps": 0, "failures": 0}, \
+            "attach_device_domain calls after the refusal: %r" % attach
         log = hvtest.dmesg_since(mark)
         assert not re.search(r"WARNING:|BUG:|Oops", log), log
 
