@@ -186,6 +186,12 @@ int bdf_cmp(const struct bdf *a, const struct bdf *b)
 	return 0;
 }
 
+/* bdf_cmp() for qsort(3). */
+static int bdf_qsort_cmp(const void *a, const void *b)
+{
+	return bdf_cmp(a, b);
+}
+
 /* Appends B to L (doubling growth). */
 int bdf_list_add(struct bdf_list *l, const struct bdf *b)
 {
@@ -402,6 +408,8 @@ int domain_from_record(const struct record *rec, struct domain *d, struct perr *
 	v = record_need(rec, "devices", err);
 	if (!v || bdf_csv_parse(v, &d->devices, err))
 		goto fail;
+	/* The driver lists devices in attach order; operators read BDF order. */
+	qsort(d->devices.v, d->devices.n, sizeof(*d->devices.v), bdf_qsort_cmp);
 	v = record_get(rec, "state");
 	d->state = strdup(v ? v : "live");
 	if (!d->state) {

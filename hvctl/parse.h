@@ -138,7 +138,7 @@ struct domain {
 	char *type;		/* identity | blocked | paging */
 	char *mode;		/* domain | direct | none */
 	char *partition;	/* "self", a guest partition id, or "-" */
-	struct bdf_list devices;/* devices attached in the driver's books */
+	struct bdf_list devices;/* devices attached in the driver's books, BDF order */
 	uint64_t mapped_bytes;	/* bytes (total of the interval tree) */
 	uint64_t mappings;	/* number of mappings (interval tree nodes) */
 	char *state;		/* "live" when the key is absent, else e.g. "stranded" */

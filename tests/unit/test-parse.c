@@ -272,6 +272,17 @@ static void test_domain_record(void **state)
 	assert_string_equal(d.state, "stranded");
 	domain_free(&d);
 
+	/* attach order in the file, BDF order in the struct */
+	assert_int_equal(domain_line("id=0 type=identity mode=domain partition=self "
+				     "devices=0000:00:1f.0,0000:01:00.0,0000:00:03.1,0000:00:03.0 "
+				     "mapped_bytes=0 mappings=0", &d, &err), 0);
+	assert_int_equal(d.devices.n, 4);
+	assert_true(d.devices.v[0].dev == 3 && d.devices.v[0].fn == 0);
+	assert_true(d.devices.v[1].dev == 3 && d.devices.v[1].fn == 1);
+	assert_true(d.devices.v[2].dev == 0x1f && d.devices.v[2].bus == 0);
+	assert_true(d.devices.v[3].bus == 1);
+	domain_free(&d);
+
 	assert_int_equal(domain_line("id=1 type=paging mode=domain partition=self devices=- "
 				     "mapped_bytes=0", &d, &err), -1);
 	assert_string_equal(err.msg, "missing key 'mappings'");
