@@ -110,15 +110,25 @@ static bool hv_map_mark_in_hv(struct hv_iommu_domain *hvdom, u64 id,
 	return m;
 }
 
-/* Unmap @npages at @iova in the hypervisor, to undo a map of ours. */
-static void hv_map_undo_hv(u32 domid, unsigned long iova, u64 npages)
+/*
+ * Unmap @npages at @iova in the hypervisor, to undo a map of ours.  Returns
+ * the pages undone (from @iova on): @npages unless the hypervisor refused.
+ */
+static u64 hv_map_undo_hv(u32 domid, unsigned long iova, u64 npages)
 {
-	u64 done;
+	u64 done = 0;
 
-	if (npages && hv_hcall_unmap_device_gpa_pages(domid, iova, npages, &done))
+	if (npages && hv_hcall_unmap_device_gpa_pages(domid, iova, npages, &done)) {
 		pr_err("domain %u: could not undo the mapping of %llu pages at 0x%lx (%llu undone)\n",
 		       domid, npages, iova, done);
+		return done;
+	}
+	return npages;
 }
+
+static void hv_unmap_keep(struct hv_iommu_domain *hvdom,
+			  struct hv_iommu_mapping *m, unsigned long start,
+			  unsigned long last, phys_addr_t paddr, u32 map_flags);
 
 /**
  * hv_iommu_map_pages() - iommu_domain_ops->map_pages
@@ -135,7 +145,8 @@ static void hv_map_undo_hv(u32 domid, unsigned long iova, u64 npages)
  *
  * Adds one node to the tree and, in device-domain mode, maps the pages in
  * the hypervisor.  A map that fails part-way undoes exactly what it mapped,
- * in the hypervisor and in the tree.
+ * in the hypervisor and in the tree; pages the hypervisor refuses to unmap
+ * again stay in the tree (the books say what the hypervisor maps).
  *
  * Context: any allowed by @gfp; takes the domain's tree spinlock.
  * Return: 0, -EINVAL for unaligned arguments, -EEXIST if part of the range
@@ -151,8 +162,8 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 	struct hv_iommu_mapping *m;
 	unsigned long flags;
 	u32 domid, map_flags;
+	u64 id, done, undone;
 	bool issue;
-	u64 id, done;
 	int ret;
 
 	*mapped = 0;
@@ -203,13 +214,18 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 	}
 
 	/* Undo exactly what was mapped: in the hypervisor, then the tree. */
-	hv_map_undo_hv(domid, iova, done);
+	undone = hv_map_undo_hv(domid, iova, done);
 	spin_lock_irqsave(&hvdom->lock, flags);
 	m = hv_map_find(hvdom, id, iova, last);
 	if (m)
 		hv_map_remove(hvdom, m);
 	spin_unlock_irqrestore(&hvdom->lock, flags);
-	kfree(m);
+	if (undone < done)
+		hv_unmap_keep(hvdom, m, iova + (undone << HV_HYP_PAGE_SHIFT),
+			      iova + (done << HV_HYP_PAGE_SHIFT) - 1,
+			      paddr + (undone << HV_HYP_PAGE_SHIFT), map_flags);
+	else
+		kfree(m);
 	return ret;
 }
 

@@ -10,13 +10,14 @@ import os
 import re
 
 import hvtest
-from hvtest import (EDU0, EDU1, IDENTITY, MiB, PAGE, Tables, num,
+from hvtest import (EDU0, EDU1, IDENTITY, MiB, PAGE, Tables, num, assert_maps_exactly,
                     check_back_in_identity, check_domain_mapped, stat_call, stat_record,
                     stat_status, knob_cmd, snapshot_cmd)
 
 SIZE = 16 * MiB
 PAGES = SIZE // PAGE
 MAP = 0xb3
+UNMAP = 0xb4
 DEPOSIT = 0x48
 INSUFFICIENT_MEMORY = 0xb
 OPERATION_FAILED = 0x71
@@ -123,6 +124,35 @@ def test_map_fails_part_way_rolls_back(tmp_path, attach_mode, tables):
         assert m.device_domain(EDU0) == dom
         check_domain_mapped(m, EDU0, hvtest.read_expect(tmp_path / "expect"), SIZE)
         check_back_in_identity(tables, EDU0, dom)
+
+
+def test_map_fails_and_undo_refused_keeps_books(tmp_path, attach_mode, tables):
+    """fail '0xb3 0x71 100 1' and '0xb4 0x71 0 1': MAP_DMA fails part-way and
+    the hypervisor refuses to unmap what was mapped; the pages it still maps
+    stay in the driver's books, exactly those."""
+    attach_mode("domain")
+    failed = tmp_path / "failed"
+    mark = hvtest.kmsg_mark()
+    with hvtest.VfioBound(EDU0):
+        p = hvtest.client(EDU0, "--size", SIZE,
+                          "--before-map", then(knob_cmd("fail", "0x%x 0x%x 100 1" % (MAP, OPERATION_FAILED)),
+                                               knob_cmd("fail", "0x%x 0x%x 0 1" % (UNMAP, OPERATION_FAILED))),
+                          "--expect-map-fail", "--after-map-fail", snapshot_cmd(failed))
+        assert "map-failed:" in p.stdout
+        f = Tables.snapshot(failed)
+        assert hvtest.read_text(os.path.join(f.sim_dir, "fail")).strip() == "", \
+            "injections left: %s" % hvtest.read_text(os.path.join(f.sim_dir, "fail"))
+        dom = f.device_domain(EDU0)
+        assert dom != IDENTITY
+        sim_pages = f.sim_pages(dom)
+        assert sim_pages, "the refused undo left nothing mapped in the sim"
+        assert_maps_exactly(f.driver_pages(dom), {i: pfn for i, (pfn, _) in sim_pages.items()},
+                            "driver mappings/%d against the sim's" % dom)
+        d = f.domain(dom)
+        assert num(d["mapped_bytes"]) == len(sim_pages) * PAGE, d
+        check_back_in_identity(tables, EDU0, dom)
+    log = hvtest.dmesg_since(mark)
+    assert not re.search(r"WARNING:|BUG:|Oops", log), log
 
 
 def check_books_agree(live, bdf):
