@@ -306,13 +306,20 @@ int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 static int hv_iommu_attach_dev(struct iommu_domain *domain,
 			       struct device *dev)
 {
-	struct hv_iommu_dev *hd = dev_iommu_priv_get(dev);
 	struct hv_iommu_domain *to;
+	struct hv_iommu_dev *hd;
 	int ret;
 
-	if (!hd)
-		return -ENODEV;
+	/*
+	 * Under hv_iommu_lock: 6.1 calls release_device, which frees the
+	 * record, without the group mutex that attach runs under.
+	 */
 	mutex_lock(&hv_iommu_lock);
+	hd = dev_iommu_priv_get(dev);
+	if (!hd) {
+		mutex_unlock(&hv_iommu_lock);
+		return -ENODEV;
+	}
 	to = to_hv_domain(domain);
 	ret = hv_iommu_dev_move(hd, to);
 	/*
@@ -336,14 +343,15 @@ static int hv_iommu_attach_dev(struct iommu_domain *domain,
 static void __maybe_unused hv_iommu_detach_dev(struct iommu_domain *domain,
 					       struct device *dev)
 {
-	struct hv_iommu_dev *hd = dev_iommu_priv_get(dev);
+	struct hv_iommu_dev *hd;
 
-	if (!hd)
-		return;
 	mutex_lock(&hv_iommu_lock);
-	hd->target = &hv_iommu_identity;
-	if (hd->domain == to_hv_domain(domain))
-		hv_iommu_dev_move(hd, &hv_iommu_identity);
+	hd = dev_iommu_priv_get(dev);	/* see hv_iommu_attach_dev() */
+	if (hd) {
+		hd->target = &hv_iommu_identity;
+		if (hd->domain == to_hv_domain(domain))
+			hv_iommu_dev_move(hd, &hv_iommu_identity);
+	}
 	mutex_unlock(&hv_iommu_lock);
 }
 
