@@ -37,7 +37,7 @@ const struct colinfo domains_cols[] = {
 	[DC_MAPPINGS]  = { "MAPPINGS", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			   "number of mappings" },
 	[DC_STATE]     = { "STATE", NULL, 0, 0, SCOLS_JSON_STRING,
-			   "live, or stranded (freed, hypervisor still holds a device)" },
+			   "live, or stranded (freed, the hypervisor still holds it)" },
 };
 const size_t domains_ncols = sizeof(domains_cols) / sizeof(domains_cols[0]);
 

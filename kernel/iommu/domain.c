@@ -356,22 +356,25 @@ static void __maybe_unused hv_iommu_detach_dev(struct iommu_domain *domain,
 }
 
 /*
- * Forget a paging domain for good: debugfs file, list, hypervisor device
- * domain, tree, id.  If the hypervisor refuses to delete the device domain,
- * the id stays allocated: the hypervisor still has a domain by that id, and
- * creating another one with it would fail.  Caller holds hv_iommu_lock; no
- * device is in it.
+ * Forget a paging domain for good: hypervisor device domain, debugfs file,
+ * list, tree, id.  If the hypervisor refuses to delete the device domain the
+ * record stays, stranded, with its tree: the hypervisor still has a domain
+ * by that id (creating another one with it would fail) and may still map
+ * those pages, and the books say so.  Caller holds hv_iommu_lock; no device
+ * is in it.
  */
 static void hv_iommu_domain_destroy(struct hv_iommu_domain *hvdom)
 {
 	lockdep_assert_held(&hv_iommu_lock);
+	if (hvdom->hv_created && hv_hcall_delete_device_domain(hvdom->id)) {
+		hvdom->stranded = true;
+		pr_err("domain %u: the hypervisor kept its device domain; kept as stranded, id not reused\n",
+		       hvdom->id);
+		return;
+	}
 	hv_iommu_debugfs_remove_domain(hvdom);
 	list_del(&hvdom->list);
-	if (hvdom->hv_created && hv_hcall_delete_device_domain(hvdom->id))
-		pr_err("domain %u: the hypervisor kept its device domain; id %u is not reused\n",
-		       hvdom->id, hvdom->id);
-	else
-		ida_free(&hv_iommu_domain_ida, hvdom->id);
+	ida_free(&hv_iommu_domain_ida, hvdom->id);
 	hv_iommu_mappings_free(hvdom);
 	atomic_dec(&hv_iommu_domains_in_use);
 	kfree(hvdom);

@@ -73,7 +73,8 @@ enum hv_iommu_attach_mode {
  * @mode: none, domain or direct; changes once, under hv_iommu_lock and @lock.
  * @partition_id: the guest partition in direct mode.
  * @hv_created: the hypervisor device domain @id exists.
- * @stranded: freed by the core while the hypervisor still holds a device.
+ * @stranded: freed by the core while the hypervisor still holds a device in
+ *	it or refused to delete its device domain.
  * @debugfs: the mappings/<id> file, or NULL.
  * @lock: protects @tree and the counters below, and is held when @mode
  *	changes.

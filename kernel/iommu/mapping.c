@@ -279,7 +279,8 @@ static void hv_unmap_keep(struct hv_iommu_domain *hvdom,
  *
  * Context: any; takes the domain's tree spinlock, allocates with GFP_ATOMIC
  * only to split a mapping in the middle.
- * Return: bytes unmapped (0 if nothing was mapped at @iova).
+ * Return: bytes of mappings removed from the range (0 if none was in it;
+ * holes in the range do not count).
  */
 size_t hv_iommu_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 			    size_t pgsize, size_t pgcount,

@@ -252,8 +252,9 @@ def test_refused_detach_recovers(tmp_path, attach_mode, tables):
 
 def test_refused_delete_keeps_the_id(tmp_path, attach_mode, tables):
     """fail '0xc5 0x71 0 1' as the VFIO user goes: the hypervisor keeps the
-    (empty) device domain, so the driver must never hand its id out again;
-    the next VFIO user of the device gets a new device domain and maps."""
+    (empty) device domain, so the driver keeps it visibly, stranded, and never
+    hands its id out again; the next VFIO user of the device gets a new device
+    domain and maps."""
     attach_mode("domain")
     bdf = EDU0
     mapped, mapped2 = tmp_path / "mapped", tmp_path / "mapped2"
@@ -269,7 +270,11 @@ def test_refused_delete_keeps_the_id(tmp_path, attach_mode, tables):
         assert sd is not None and hvtest.split_list(sd["devices"]) == [], \
             "the sim should keep device domain %d, empty: %r" % (dom, sd)
         assert tables.device_domain(bdf) == IDENTITY
-        assert tables.domain(dom) is None and not tables.has_mappings_file(dom)
+        d = tables.domain(dom)
+        assert d is not None and d.get("state") == "stranded", \
+            "a device domain the hypervisor kept must stay in the books: %r" % d
+        assert hvtest.split_list(d["devices"]) == [] and int(d["mapped_bytes"]) == 0, d
+        assert tables.has_mappings_file(dom)
 
         hvtest.client(bdf, "--size", 4 * MiB, "--expect", tmp_path / "expect",
                       "--while-mapped", snapshot_cmd(mapped2))
