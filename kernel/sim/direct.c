@@ -72,6 +72,21 @@ int hv_sim_current_partition(u64 *partition_id)
 	return ret;
 }
 
+/* The device @partition knows as @logical_id, or NULL.  Lock held. */
+static struct hv_sim_device *hv_sim_partition_device(struct hv_sim_partition *partition,
+						     u64 logical_id)
+{
+	struct hv_sim_device *dev;
+	unsigned long key;
+
+	if (!partition->nr_devices)
+		return NULL;
+	xa_for_each(&hv_sim.devices, key, dev)
+		if (dev->partition == partition && dev->logical_id == logical_id)
+			return dev;
+	return NULL;
+}
+
 /**
  * hv_sim_attach_device() - HVCALL_ATTACH_DEVICE (direct attach)
  * @call: the call; input is struct hv_input_attach_device.
@@ -93,7 +108,6 @@ u16 hv_sim_attach_device(struct hv_sim_call *call)
 	const struct hv_input_attach_device *in = call->input;
 	struct hv_sim_partition *partition;
 	struct hv_sim_device *dev;
-	unsigned long key;
 
 	partition = hv_sim_partition_find(in->partition_id);
 	if (!partition)
@@ -112,14 +126,8 @@ u16 hv_sim_attach_device(struct hv_sim_call *call)
 	dev->seen = true;
 	if (dev->partition || dev->domain != hv_sim_default_domain())
 		return HV_STATUS_OBJECT_IN_USE;
-	if (partition->nr_devices) {
-		struct hv_sim_device *other;
-
-		xa_for_each(&hv_sim.devices, key, other)
-			if (other->partition == partition &&
-			    other->logical_id == in->logical_devid)
-				return HV_STATUS_OBJECT_IN_USE;
-	}
+	if (hv_sim_partition_device(partition, in->logical_devid))
+		return HV_STATUS_OBJECT_IN_USE;
 
 	dev->domain->nr_devices--;
 	dev->domain = NULL;
@@ -146,15 +154,11 @@ u16 hv_sim_detach_device(struct hv_sim_call *call)
 	const struct hv_input_detach_device *in = call->input;
 	struct hv_sim_partition *partition;
 	struct hv_sim_device *dev;
-	unsigned long key;
 
 	partition = hv_sim_partition_find(in->partition_id);
 	if (!partition)
 		return HV_STATUS_INVALID_PARTITION_ID;
-	xa_for_each(&hv_sim.devices, key, dev)
-		if (dev->partition == partition &&
-		    dev->logical_id == in->logical_devid)
-			break;
+	dev = hv_sim_partition_device(partition, in->logical_devid);
 	if (!dev)
 		return HV_STATUS_INVALID_PARAMETER;
 
