@@ -45,24 +45,6 @@ static const int domains_defs[] = {
 	DC_ID, DC_TYPE, DC_MODE, DC_PARTITION, DC_DEVICES, DC_MAPPED, DC_MAPPINGS, DC_STATE
 };
 
-/* Joins D's devices with SEP into a malloc'd string ("" for none). */
-static char *join_bdfs(const struct bdf_list *l, const char *sep)
-{
-	char *s = malloc(l->n * (BDF_STRLEN + strlen(sep)) + 1);
-	size_t i, off = 0;
-
-	if (!s)
-		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < l->n; i++) {
-		char b[BDF_STRLEN];
-
-		bdf_format(&l->v[i], b);
-		off += (size_t)sprintf(s + off, "%s%s", i ? sep : "", b);
-	}
-	return s;
-}
-
 /* Text of column COL for domain D into BUF (or a pointer to D's data). */
 static const char *domain_cell(const struct domain *d, int col, const struct outopts *o,
 			       char *buf, size_t len)
@@ -106,7 +88,7 @@ static int domain_line(struct libscols_table *tb, const struct domain *d,
 		int r;
 
 		if (sel->id[i] == DC_DEVICES) {
-			char *s = join_bdfs(&d->devices, table_list_sep(o));
+			char *s = bdf_list_join(&d->devices, "", "", table_list_sep(o));
 
 			if (!s)
 				return hv_err_nomem();
@@ -200,7 +182,7 @@ static int parse_domain_id(const char *cmd, int argc, char **argv, uint64_t *id)
 static int domain_summary(const struct domain *d, const struct outopts *o, struct kvtable *kv)
 {
 	char size[32];
-	char *devs = join_bdfs(&d->devices, table_list_sep(o));
+	char *devs = bdf_list_join(&d->devices, "", "", table_list_sep(o));
 	int r;
 
 	if (!devs)

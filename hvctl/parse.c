@@ -285,10 +285,12 @@ int skiplist_parse(const char *s, struct bdf_list *out, struct perr *err)
 	}
 }
 
-/* Canonical "(ssss:bb:dd.f)..." (malloc'd). */
-char *skiplist_format(const struct bdf_list *l)
+/* Every BDF of L as OPEN bdf CLOSE, SEP between them (malloc'd). */
+char *bdf_list_join(const struct bdf_list *l, const char *open, const char *close,
+		    const char *sep)
 {
-	char *s = malloc(l->n * (BDF_STRLEN + 1) + 1);
+	size_t each = strlen(open) + BDF_STRLEN + strlen(close) + strlen(sep);
+	char *s = malloc(l->n * each + 1);
 	size_t i, off = 0;
 
 	if (!s)
@@ -298,9 +300,15 @@ char *skiplist_format(const struct bdf_list *l)
 		char b[BDF_STRLEN];
 
 		bdf_format(&l->v[i], b);
-		off += (size_t)sprintf(s + off, "(%s)", b);
+		off += (size_t)sprintf(s + off, "%s%s%s%s", i ? sep : "", open, b, close);
 	}
 	return s;
+}
+
+/* Canonical "(ssss:bb:dd.f)..." (malloc'd). */
+char *skiplist_format(const struct bdf_list *l)
+{
+	return bdf_list_join(l, "(", ")", "");
 }
 
 /* Splits a debugfs line into tag and key=value fields, in place. */

@@ -98,6 +98,10 @@ int skiplist_parse(const char *s, struct bdf_list *out, struct perr *err);
 /* Formats L in canonical form "(ssss:bb:dd.f)(...)", "" for an empty list.
  * Returns a malloc'd string, or NULL (ENOMEM). */
 char *skiplist_format(const struct bdf_list *l);
+/* Every BDF of L as OPEN bdf CLOSE with SEP between them: a malloc'd string
+ * ("" for an empty list), or NULL on ENOMEM. */
+char *bdf_list_join(const struct bdf_list *l, const char *open, const char *close,
+		    const char *sep);
 
 /* ---- key=value records (debugfs) -------------------------------------- */
 
