@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hv_sim debugfs, /sys/kernel/debug/hv_sim/: the hypervisor's view as
- * tables (domains, mappings, devices, partitions, pool, stats) and the
+ * tables (domains, mappings, devices, partitions, pool, stats, audit) and the
  * knobs tests turn (rep_slice, pool_pages, fail, reset_stats).  Formats are
  * the contract in doc/interfaces.md: one record per line, key=value fields.
  *
@@ -195,7 +195,7 @@ static int hv_sim_devices_show(struct seq_file *m, void *v)
 	const struct hv_sim_device *dev = v;
 
 	seq_printf(m, "device_id=0x%llx bdf=", hv_sim_device_id(dev));
-	hv_sim_seq_bdf(m, dev);
+	hv_sim_seq_bdf(m, dev->key);
 	if (dev->partition)
 		seq_printf(m, " partition=%llu logical_id=0x%llx",
 			   dev->partition->id, dev->logical_id);
@@ -282,6 +282,13 @@ static int hv_sim_stats_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hv_sim_stats);
+
+static int hv_sim_audit_file_show(struct seq_file *m, void *v)
+{
+	hv_sim_audit_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hv_sim_audit_file);
 
 /* knobs */
 
@@ -441,6 +448,7 @@ void hv_sim_debugfs_init(void)
 			    &hv_sim_partitions_fops);
 	debugfs_create_file("pool", 0444, dir, NULL, &hv_sim_pool_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &hv_sim_stats_fops);
+	debugfs_create_file("audit", 0444, dir, NULL, &hv_sim_audit_file_fops);
 	debugfs_create_file("rep_slice", 0644, dir, NULL,
 			    &hv_sim_rep_slice_fops);
 	debugfs_create_file("pool_pages", 0644, dir, NULL,

@@ -72,13 +72,12 @@ void hv_sim_device_put_if_unused(struct hv_sim_device *dev)
 /**
  * hv_sim_seq_bdf() - print a device's BDF, SSSS:BB:DD.F in lower case
  * @m: the seq_file.
- * @dev: the device.
+ * @key: the device's key (struct hv_sim_device.key).
  */
-void hv_sim_seq_bdf(struct seq_file *m, const struct hv_sim_device *dev)
+void hv_sim_seq_bdf(struct seq_file *m, u32 key)
 {
-	seq_printf(m, "%04x:%02x:%02x.%x", dev->key >> 16,
-		   (dev->key >> 8) & 0xff, PCI_SLOT(dev->key & 0xff),
-		   PCI_FUNC(dev->key & 0xff));
+	seq_printf(m, "%04x:%02x:%02x.%x", key >> 16, (key >> 8) & 0xff,
+		   PCI_SLOT(key & 0xff), PCI_FUNC(key & 0xff));
 }
 
 /**
@@ -103,7 +102,7 @@ void hv_sim_seq_devices_of(struct seq_file *m,
 			continue;
 		if (any)
 			seq_putc(m, ',');
-		hv_sim_seq_bdf(m, dev);
+		hv_sim_seq_bdf(m, dev->key);
 		any = true;
 	}
 	if (!any)
@@ -129,20 +128,25 @@ static void hv_sim_device_add(struct pci_dev *pdev)
 		return;
 	}
 
+	pci_dev_get(pdev);
 	spin_lock_irq(&hv_sim.lock);
 	old = xa_load(&hv_sim.devices, key);
 	if (old) {
 		/* Back on the bus, e.g. after a rescan: where it was before. */
 		old->present = true;
+		swap(old->pdev, pdev);
 	} else {
 		dev->key = key;
 		dev->present = true;
+		dev->pdev = pdev;
+		pdev = NULL;
 		dev->domain = hv_sim_default_domain();
 		dev->domain->nr_devices++;
 		xa_store(&hv_sim.devices, key, dev, GFP_ATOMIC);
 		dev = NULL;
 	}
 	spin_unlock_irq(&hv_sim.lock);
+	pci_dev_put(pdev);
 	kfree(dev);
 }
 
@@ -150,16 +154,21 @@ static void hv_sim_device_remove(struct pci_dev *pdev)
 {
 	int segment = pci_domain_nr(pdev->bus);
 	struct hv_sim_device *dev;
+	u32 key;
 
 	if (segment < 0 || segment > 0xffff)
 		return;
+	key = (u32)segment << 16 | pci_dev_id(pdev);
+	pdev = NULL;
 	spin_lock_irq(&hv_sim.lock);
-	dev = xa_load(&hv_sim.devices, (u32)segment << 16 | pci_dev_id(pdev));
+	dev = xa_load(&hv_sim.devices, key);
 	if (dev) {
 		dev->present = false;
+		swap(dev->pdev, pdev);
 		hv_sim_device_put_if_unused(dev);
 	}
 	spin_unlock_irq(&hv_sim.lock);
+	pci_dev_put(pdev);
 }
 
 static int hv_sim_pci_notify(struct notifier_block *nb, unsigned long action,
@@ -213,7 +222,9 @@ void hv_sim_devices_exit(void)
 	unsigned long key;
 
 	bus_unregister_notifier(&pci_bus_type, &hv_sim_pci_nb);
-	xa_for_each(&hv_sim.devices, key, dev)
+	xa_for_each(&hv_sim.devices, key, dev) {
+		pci_dev_put(dev->pdev);
 		kfree(dev);
+	}
 	xa_destroy(&hv_sim.devices);
 }

@@ -129,6 +129,7 @@ u16 hv_sim_attach_device(struct hv_sim_call *call)
 	if (hv_sim_partition_device(partition, in->logical_devid))
 		return HV_STATUS_OBJECT_IN_USE;
 
+	hv_sim_audit_leave_default(dev);
 	dev->domain->nr_devices--;
 	dev->domain = NULL;
 	dev->partition = partition;
@@ -166,6 +167,7 @@ u16 hv_sim_detach_device(struct hv_sim_call *call)
 	dev->logical_id = 0;
 	dev->domain = hv_sim_default_domain();
 	dev->domain->nr_devices++;
+	hv_sim_audit_enter_default(dev);
 	hv_sim_device_put_if_unused(dev);
 	if (!--partition->nr_devices && partition->deleting) {
 		/* Its owner reference went when it entered "deleting". */

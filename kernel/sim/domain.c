@@ -237,6 +237,7 @@ u16 hv_sim_attach_device_domain(struct hv_sim_call *call)
 	if (dev->partition || dev->domain != &hv_sim_domain_default)
 		return HV_STATUS_OBJECT_IN_USE;
 
+	hv_sim_audit_leave_default(dev);
 	dev->domain->nr_devices--;
 	dev->domain = domain;
 	domain->nr_devices++;
@@ -270,6 +271,7 @@ u16 hv_sim_detach_device_domain(struct hv_sim_call *call)
 	dev->domain->nr_devices--;
 	dev->domain = &hv_sim_domain_default;
 	hv_sim_domain_default.nr_devices++;
+	hv_sim_audit_enter_default(dev);
 	/* A device removed from the bus while attached is forgotten now. */
 	hv_sim_device_put_if_unused(dev);
 	return HV_STATUS_SUCCESS;

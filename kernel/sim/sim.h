@@ -20,6 +20,7 @@
 
 #include "hv_abi.h"
 
+struct pci_dev;
 struct pid;
 struct seq_file;
 
@@ -72,6 +73,10 @@ struct hv_sim_partition {
  * @domain: the device domain it is in, or NULL when direct-attached.
  * @partition: the guest partition it is direct-attached to, or NULL.
  * @logical_id: its logical device id while direct-attached.
+ * @pdev: the PCI device (a reference is held) while @present, for the
+ *	audit's reads of its command register.
+ * @hop: it came to the default domain from another one and is still there.
+ * @hop_counted: this stay was counted by the audit already.
  */
 struct hv_sim_device {
 	u32 key;
@@ -80,6 +85,9 @@ struct hv_sim_device {
 	struct hv_sim_device_domain *domain;
 	struct hv_sim_partition *partition;
 	u64 logical_id;
+	struct pci_dev *pdev;
+	bool hop;
+	bool hop_counted;
 };
 
 /* The number of call codes the simulator implements (hcall.c's table). */
@@ -133,6 +141,9 @@ struct hv_sim_fault {
  * @nr_statuses: used entries of @status_code.
  * @faults: pending fault injections, oldest first.
  * @nr_faults: used entries of @faults.
+ * @audit_bus_master: stays in the default domain with bus mastering on
+ *	after leaving another domain (audit.c).
+ * @audit_bus_master_key: the device of the last one.
  */
 struct hv_sim_state {
 	spinlock_t lock;		/* guards all of the state below */
@@ -151,6 +162,8 @@ struct hv_sim_state {
 	unsigned int nr_statuses;
 	struct hv_sim_fault faults[HV_SIM_NR_FAULTS];
 	unsigned int nr_faults;
+	u64 audit_bus_master;
+	u32 audit_bus_master_key;
 };
 
 extern struct hv_sim_state hv_sim;
@@ -218,7 +231,7 @@ void hv_sim_device_put_if_unused(struct hv_sim_device *dev);
 void hv_sim_seq_devices_of(struct seq_file *m,
 			   const struct hv_sim_device_domain *domain,
 			   const struct hv_sim_partition *partition);
-void hv_sim_seq_bdf(struct seq_file *m, const struct hv_sim_device *dev);
+void hv_sim_seq_bdf(struct seq_file *m, u32 key);
 
 /* direct.c */
 int hv_sim_direct_init(void);
@@ -240,6 +253,11 @@ bool hv_sim_pfn_is_ram(unsigned long pfn, unsigned long *ram_start,
 bool hv_sim_fault_take(u16 code, struct hv_sim_fault *fault);
 int hv_sim_fault_parse(char *buf);
 void hv_sim_fault_show(struct seq_file *m);
+
+/* audit.c */
+void hv_sim_audit_enter_default(struct hv_sim_device *dev);
+void hv_sim_audit_leave_default(struct hv_sim_device *dev);
+void hv_sim_audit_show(struct seq_file *m);
 
 /* debugfs.c */
 void hv_sim_debugfs_init(void);

@@ -14,8 +14,9 @@
  * /dev/hv_sim, so that hv_iommu (attach_mode=auto) direct-attaches the
  * device to it.
  *
- * Commands given with --before-map, --while-mapped, --after-partial,
- * --after-map-fail and --after-unmap run through system(3) with these
+ * Commands given with --before-set-iommu, --after-set-iommu-fail,
+ * --before-map, --while-mapped, --after-partial, --after-map-fail and
+ * --after-unmap run through system(3) with these
  * variables in the environment: HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA
  * (hex), HV_VFIO_SIZE, HV_VFIO_PID (the client's pid), and HV_PARTITION_ID
  * with --partition.  A command that exits non-zero fails the client.
@@ -63,6 +64,9 @@ struct options {
 	int expect_map_fail;
 	int retry_map;
 	const char *expect_file;
+	const char *before_set_iommu;
+	const char *after_set_iommu_fail;
+	int expect_set_iommu_fail;
 	const char *before_map;
 	const char *while_mapped;
 	const char *after_map_fail;
@@ -89,6 +93,10 @@ static void usage(FILE *f)
 "  -e, --expect FILE         write \"0xIOVA 0xPFN\" for every 4K page\n"
 "  -p, --partition           create a guest partition via /dev/hv_sim first\n"
 "                            (direct attach); exported as HV_PARTITION_ID\n"
+"      --before-set-iommu CMD  run CMD with the group in the container,\n"
+"                            before SET_IOMMU (the domain's first attach)\n"
+"      --expect-set-iommu-fail  SET_IOMMU must fail; exit 0 if it did\n"
+"      --after-set-iommu-fail CMD  run CMD after that failure, group still held\n"
 "      --before-map CMD      run CMD after SET_IOMMU, before MAP_DMA\n"
 "  -w, --while-mapped CMD    run CMD while everything is mapped\n"
 "  -u, --partial-unmap OFF:LEN  unmap [iova+OFF, +LEN) first (with type1v2\n"
@@ -303,6 +311,9 @@ enum {
 	OPT_AFTER_PARTIAL,
 	OPT_AFTER_MAP_FAIL,
 	OPT_RETRY_MAP,
+	OPT_BEFORE_SET_IOMMU,
+	OPT_EXPECT_SET_IOMMU_FAIL,
+	OPT_AFTER_SET_IOMMU_FAIL,
 };
 
 static void parse_args(int argc, char **argv, struct options *opt)
@@ -316,6 +327,9 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "no-hugepages",	no_argument,	   NULL, 'N' },
 		{ "expect",		required_argument, NULL, 'e' },
 		{ "partition",		no_argument,	   NULL, 'p' },
+		{ "before-set-iommu",	required_argument, NULL, OPT_BEFORE_SET_IOMMU },
+		{ "expect-set-iommu-fail", no_argument,   NULL, OPT_EXPECT_SET_IOMMU_FAIL },
+		{ "after-set-iommu-fail", required_argument, NULL, OPT_AFTER_SET_IOMMU_FAIL },
 		{ "before-map",		required_argument, NULL, OPT_BEFORE_MAP },
 		{ "while-mapped",	required_argument, NULL, 'w' },
 		{ "partial-unmap",	required_argument, NULL, 'u' },
@@ -350,6 +364,9 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		case 'N': opt->hugepages = -1; break;
 		case 'e': opt->expect_file = optarg; break;
 		case 'p': opt->partition = 1; break;
+		case OPT_BEFORE_SET_IOMMU: opt->before_set_iommu = optarg; break;
+		case OPT_EXPECT_SET_IOMMU_FAIL: opt->expect_set_iommu_fail = 1; break;
+		case OPT_AFTER_SET_IOMMU_FAIL: opt->after_set_iommu_fail = optarg; break;
 		case OPT_BEFORE_MAP: opt->before_map = optarg; break;
 		case 'w': opt->while_mapped = optarg; break;
 		case 'u':
@@ -385,6 +402,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			     opt->partial_len % PAGE_4K ||
 			     opt->partial_off + opt->partial_len > opt->size))
 		die(0, "--partial-unmap must be a non-empty, 4K-aligned range inside the buffer");
+	if (opt->after_set_iommu_fail && !opt->expect_set_iommu_fail)
+		die(0, "--after-set-iommu-fail needs --expect-set-iommu-fail");
 	if ((opt->after_map_fail || opt->retry_map) && !opt->expect_map_fail)
 		die(0, "--after-map-fail and --retry-map need --expect-map-fail");
 	/* The chunks mapped before the failing one stay mapped: keep it simple. */
@@ -443,19 +462,27 @@ int main(int argc, char **argv)
 		setenv_u64("HV_PARTITION_ID", partition_id, 0);
 	}
 
-	/* First attach of the IOMMU domain happens here. */
-	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		die(errno, "VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)");
-	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, opt.bdf);
-	if (device < 0)
-		die(errno, "VFIO_GROUP_GET_DEVICE_FD %s", opt.bdf);
-
 	if (setenv("HV_VFIO_BDF", opt.bdf, 1))
 		die(errno, "setenv");
 	setenv_u64("HV_VFIO_GROUP", (uint64_t)gnum, 0);
 	setenv_u64("HV_VFIO_IOVA", opt.iova, 1);
 	setenv_u64("HV_VFIO_SIZE", opt.size, 0);
 	setenv_u64("HV_VFIO_PID", (uint64_t)getpid(), 0);
+	run_cmd("before-set-iommu", opt.before_set_iommu);
+
+	/* First attach of the IOMMU domain happens here. */
+	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		if (!opt.expect_set_iommu_fail)
+			die(errno, "VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)");
+		printf("set-iommu-failed: %s\n", strerror(errno));
+		run_cmd("after-set-iommu-fail", opt.after_set_iommu_fail);
+		return 0;
+	}
+	if (opt.expect_set_iommu_fail)
+		die(0, "VFIO_SET_IOMMU succeeded, --expect-set-iommu-fail wanted a failure");
+	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, opt.bdf);
+	if (device < 0)
+		die(errno, "VFIO_GROUP_GET_DEVICE_FD %s", opt.bdf);
 
 	/* The buffer: 2 MiB aligned so that THP can back it whole. */
 	alloc = opt.size + (opt.hugepages > 0 ? HUGE_2M : 0);

@@ -20,6 +20,19 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("%s is not built (make -C tests/vfio)" % hvtest.CLIENT)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolation_audit():
+    """Every suite (and boot) ends with the sim's isolation audit at 0: no
+    device ever sat in domain 0 with bus mastering on after leaving another
+    domain (doc/interfaces.md, hv_sim audit)."""
+    yield
+    if os.environ.get("HV_SUITE") == "no-backend" or not os.path.isdir(hvtest.DBG_SIM):
+        return
+    audit = hvtest.LIVE.sim_audit()
+    assert audit and all(n == 0 for n in audit.values()), \
+        "hv_sim isolation audit: %s" % hvtest.knob("audit")
+
+
 @pytest.fixture(scope="session")
 def initial_pool_pages():
     """The sim's free page count at the start, to restore after fault tests

@@ -198,6 +198,15 @@ class Tables:
     def sim_stats(self):
         return self.sim("stats")
 
+    def sim_audit(self):
+        """The sim's isolation audit: {name: count}."""
+        return {r["name"]: num(r["count"]) for r in self.sim("audit")}
+
+    def bus_master(self, bdf):
+        """Bus mastering of a passthrough device when the snapshot was taken."""
+        with open(os.path.join(self.extra, "pci.json")) as f:
+            return json.load(f)[bdf]
+
     # snapshot extras
     def env(self, name):
         path = os.path.join(self.extra, "env.json")
@@ -309,6 +318,30 @@ def reset_knobs(pool_pages):
     set_knob("fail", "clear")
     set_knob("rep_slice", "0")
     set_knob("pool_pages", str(pool_pages))
+
+
+# --- PCI config space -------------------------------------------------------
+
+PCI_COMMAND = 4
+PCI_COMMAND_MASTER = 0x4
+
+
+def pci_command(bdf):
+    with open(os.path.join(PCI, bdf, "config"), "rb") as f:
+        f.seek(PCI_COMMAND)
+        return int.from_bytes(f.read(2), "little")
+
+
+def set_bus_master(bdf, on):
+    """Turn bus mastering on or off through sysfs config (as setpci would)."""
+    cmd = pci_command(bdf)
+    cmd = cmd | PCI_COMMAND_MASTER if on else cmd & ~PCI_COMMAND_MASTER
+    fd = os.open(os.path.join(PCI, bdf, "config"), os.O_WRONLY)
+    try:
+        os.pwrite(fd, cmd.to_bytes(2, "little"), PCI_COMMAND)
+    finally:
+        os.close(fd)
+    return bool(pci_command(bdf) & PCI_COMMAND_MASTER)
 
 
 # --- kernel log -------------------------------------------------------------
@@ -543,6 +576,10 @@ def snapshot(d):
                     continue            # write-only knobs
                 with open(os.path.join(out, name), "w") as f:
                     f.write(text)
+    pci = {bdf: bool(pci_command(bdf) & PCI_COMMAND_MASTER)
+           for bdf in PASSTHROUGH if os.path.exists(os.path.join(PCI, bdf))}
+    with open(os.path.join(d, "pci.json"), "w") as f:
+        json.dump(pci, f)
     env = {k: v for k, v in os.environ.items() if k.startswith("HV_")}
     with open(os.path.join(d, "env.json"), "w") as f:
         json.dump(env, f)
