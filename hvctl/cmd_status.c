@@ -5,7 +5,9 @@
  * module parameters attach_mode and pci_devs_to_skip, debugfs hv_iommu/domains
  * (counted by type) and hv_iommu/stats (hypercall counters since load:
  * calls per call code, non-success statuses, memory deposits
- * (HVCALL_DEPOSIT_MEMORY, 4 KiB pages), re-issued time-slice returns).
+ * (HVCALL_DEPOSIT_MEMORY, 4 KiB pages), re-issued time-slice returns, and
+ * pinned_leaked_pages: frames the driver holds because the hypervisor
+ * refused to unmap them).
  */
 #include "config.h"
 
@@ -180,7 +182,9 @@ int cmd_status(const struct opts *o, int argc, char **argv)
 	    kv_add(&kv, "stranded_domains", SCOLS_JSON_NUMBER, "%" PRIu64, c.stranded) ||
 	    kv_add(&kv, "deposit_calls", SCOLS_JSON_NUMBER, "%" PRIu64, st.deposit_calls) ||
 	    kv_add(&kv, "deposit_pages", SCOLS_JSON_NUMBER, "%" PRIu64, st.deposit_pages) ||
-	    kv_add(&kv, "resumes", SCOLS_JSON_NUMBER, "%" PRIu64, st.resumes))
+	    kv_add(&kv, "resumes", SCOLS_JSON_NUMBER, "%" PRIu64, st.resumes) ||
+	    kv_add(&kv, "pinned_leaked_pages", SCOLS_JSON_NUMBER, "%" PRIu64,
+		   st.pinned_leaked_pages))
 		goto out;
 	tbs[0] = kv_table(&kv, "status", &o->out);
 	tbs[1] = calls_table(&st, &o->out);

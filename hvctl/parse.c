@@ -558,6 +558,9 @@ int stats_add_record(const struct record *rec, struct hv_stats *st, struct perr 
 	} else if (!strcmp(rec->tag, "resumes")) {
 		if (record_need_u64(rec, "count", &st->resumes, err))
 			return -1;
+	} else if (!strcmp(rec->tag, "pinned_leaked")) {
+		if (record_need_u64(rec, "pages", &st->pinned_leaked_pages, err))
+			return -1;
 	}
 	/* other tags: newer counters this hvctl does not know; ignored */
 	return 0;

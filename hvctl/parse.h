@@ -202,10 +202,11 @@ struct hv_stats {
 	uint64_t deposit_calls;	/* HVCALL_DEPOSIT_MEMORY calls */
 	uint64_t deposit_pages;	/* pages (4 KiB) deposited */
 	uint64_t resumes;	/* time-slice returns re-issued */
+	uint64_t pinned_leaked_pages;	/* frames held: the hypervisor refused their unmap */
 };
 
 /* Adds one parsed `stats` record to ST according to its tag (call, status,
- * deposits, resumes; other tags and untagged lines are ignored).
+ * deposits, resumes, pinned_leaked; other tags and untagged lines are ignored).
  * Returns 0 or -1 with ERR. */
 int stats_add_record(const struct record *rec, struct hv_stats *st, struct perr *err);
 void stats_free(struct hv_stats *st);

@@ -14,6 +14,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 static void hv_iommu_static_domain_free(struct iommu_domain *domain)
 {
@@ -153,6 +154,19 @@ struct iommu_domain *hv_iommu_domain_alloc(unsigned int type)
 
 static void hv_iommu_domain_destroy(struct hv_iommu_domain *hvdom);
 
+/* Record a domain's first device for its log lines (hv_iommu_domain.bdf). */
+static void hv_iommu_domain_note_device(struct hv_iommu_domain *hvdom)
+{
+	struct hv_iommu_dev *first;
+	unsigned long flags;
+
+	first = list_first_entry_or_null(&hvdom->devices, struct hv_iommu_dev,
+					 domain_node);
+	spin_lock_irqsave(&hvdom->lock, flags);
+	strscpy(hvdom->bdf, first ? first->bdf : "", sizeof(hvdom->bdf));
+	spin_unlock_irqrestore(&hvdom->lock, flags);
+}
+
 /*
  * Leave the device's current domain for the default one.  A stranded
  * domain whose last device leaves is destroyed.
@@ -184,6 +198,7 @@ static int hv_iommu_dev_leave(struct hv_iommu_dev *hd)
 	hd->status = HV_STATUS_SUCCESS;
 	list_move_tail(&hd->domain_node, &hv_iommu_identity.devices);
 	hd->domain = &hv_iommu_identity;
+	hv_iommu_domain_note_device(from);
 	if (from->stranded && list_empty(&from->devices))
 		hv_iommu_domain_destroy(from);
 	return 0;
@@ -231,13 +246,16 @@ static int hv_iommu_domain_prepare(struct hv_iommu_dev *hd,
 	}
 	/* Map what was mapped before the attach; sets the mode. */
 	ret = hv_iommu_replay(hvdom);
-	if (ret) {
+	/*
+	 * The hypervisor drops the domain's mappings only once it deleted the
+	 * domain; until then the nodes it maps stay marked in_hv (a later
+	 * unmap or replay deals with them).
+	 */
+	if (ret && !hv_hcall_delete_device_domain(hvdom->id)) {
 		hv_iommu_mappings_forget_hv(hvdom);
-		if (!hv_hcall_delete_device_domain(hvdom->id)) {
-			spin_lock_irqsave(&hvdom->lock, flags);
-			hvdom->hv_created = false;
-			spin_unlock_irqrestore(&hvdom->lock, flags);
-		}
+		spin_lock_irqsave(&hvdom->lock, flags);
+		hvdom->hv_created = false;
+		spin_unlock_irqrestore(&hvdom->lock, flags);
 	}
 	return ret;
 }
@@ -266,6 +284,7 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
 		return ret;
 	list_move_tail(&hd->domain_node, &to->devices);
 	hd->domain = to;
+	hv_iommu_domain_note_device(to);
 	return 0;
 }
 
@@ -276,10 +295,15 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
  *
  * Leaving the current domain (detach to the default domain) comes first;
  * if the hypervisor refuses, the device stays where it was, marked
- * detach-failed.  A paging domain's first attach settles its mode (direct
- * when attach_mode=auto and the calling process owns a guest partition,
- * else a device domain, created here and filled with the mappings made
- * before).  Moving to the domain the device is already in succeeds at once.
+ * detach-failed.  Between two domains other than the default one this is a
+ * hop through domain 0, made with bus mastering off (hop.c); if the
+ * hypervisor then refuses the enter, the device goes back where it was (the
+ * null domain instead of a stranded domain, which the core no longer
+ * knows), so that a failed attach leaves it as the core believes it is.  A
+ * paging domain's first attach settles its mode (direct when
+ * attach_mode=auto and the calling process owns a guest partition, else a
+ * device domain, created here and filled with the mappings made before).
+ * Moving to the domain the device is already in succeeds at once.
  *
  * Context: process context; caller holds hv_iommu_lock.
  * Return: 0, -EINVAL if @to's mode or partition does not fit this attach,
@@ -287,20 +311,35 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
  */
 int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 {
+	struct hv_iommu_domain *from = hd->domain, *back;
+	struct hv_iommu_hop hop;
+	bool hopping;
 	int ret;
 
 	lockdep_assert_held(&hv_iommu_lock);
-	if (hd->domain == to)
+	if (from == to)
 		return 0;
 	if (to->kind == HV_IOMMU_KIND_PAGING) {
 		ret = hv_iommu_domain_prepare(hd, to);
 		if (ret)
 			return ret;
 	}
+	hopping = from->kind != HV_IOMMU_KIND_IDENTITY &&
+		  to->kind != HV_IOMMU_KIND_IDENTITY;
+	/* hv_iommu_dev_leave() frees a stranded domain it empties. */
+	back = from->stranded ? &hv_iommu_blocked : from;
+	if (hopping)
+		hv_iommu_hop_begin(hd, &hop);
 	ret = hv_iommu_dev_leave(hd);
-	if (ret)
-		return ret;
-	return hv_iommu_dev_enter(hd, to);
+	if (!ret) {
+		ret = hv_iommu_dev_enter(hd, to);
+		if (ret && hopping && hv_iommu_dev_enter(hd, back))
+			pr_err("%s: could not go back to domain %u after a refused attach to domain %u\n",
+			       hd->bdf, back->id, to->id);
+	}
+	if (hopping)
+		hv_iommu_hop_end(hd, &hop);
+	return ret;
 }
 
 static int hv_iommu_attach_dev(struct iommu_domain *domain,
@@ -387,6 +426,8 @@ static void hv_iommu_domain_free(struct iommu_domain *domain)
 	struct hv_iommu_domain *to;
 
 	mutex_lock(&hv_iommu_lock);
+	/* Whatever the hypervisor maps in it goes now, stranded or not. */
+	hv_iommu_mappings_unmap_all(hvdom);
 	/*
 	 * The core moved every device away before freeing; a device still
 	 * here is one whose detach the hypervisor refused.  Try once more to

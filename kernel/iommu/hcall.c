@@ -13,7 +13,10 @@
  *  - HV_STATUS_INSUFFICIENT_MEMORY: interrupts are enabled again, pages are
  *    deposited to this partition with HVCALL_DEPOSIT_MEMORY and the call is
  *    retried from the first uncompleted rep, at most HV_IOMMU_DEPOSIT_TRIES
- *    times in a row;
+ *    times in a row.  Not when every rep completed (nothing is left to
+ *    retry: the call did its work), and not from a caller that cannot sleep
+ *    (GFP_ATOMIC): that call fails with -ENOMEM and a work item deposits
+ *    from process context, so that the next one finds the memory;
  *  - HV_STATUS values map to errno in one table and every failure is logged
  *    by one helper, with the status name.
  */
@@ -25,6 +28,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 struct hv_status_info {
 	u16 status;
@@ -116,6 +120,7 @@ static DEFINE_SPINLOCK(hv_status_seen_lock);
 
 static atomic64_t hv_deposit_calls;
 static atomic64_t hv_deposit_pages;
+static atomic64_t hv_deposit_deferred;
 static atomic64_t hv_resumes;
 
 static struct hv_call_stats *hv_call_stats_get(u16 code)
@@ -189,10 +194,13 @@ void hv_hcall_stats_show(struct seq_file *m)
 	for (i = 0; i < n; i++)
 		seq_printf(m, "status name=%s code=0x%x count=%lld\n",
 			   hv_status_name(status[i]), status[i], count[i]);
-	seq_printf(m, "deposits calls=%lld pages=%lld\n",
+	seq_printf(m, "deposits calls=%lld pages=%lld deferred=%lld\n",
 		   atomic64_read(&hv_deposit_calls),
-		   atomic64_read(&hv_deposit_pages));
+		   atomic64_read(&hv_deposit_pages),
+		   atomic64_read(&hv_deposit_deferred));
 	seq_printf(m, "resumes count=%lld\n", atomic64_read(&hv_resumes));
+	seq_printf(m, "pinned_leaked pages=%lld\n",
+		   atomic64_read(&hv_iommu_pinned_leaked_pages));
 }
 
 /*
@@ -277,6 +285,14 @@ static void hv_hcall_log(u16 code, u16 status, const char *what)
 
 static int hv_hcall_deposit(u64 partition_id, u32 npages, gfp_t gfp);
 
+/* Deposits asked for by callers that cannot sleep, made from a worker. */
+static void hv_hcall_deposit_work_fn(struct work_struct *work)
+{
+	hv_hcall_deposit(HV_PARTITION_ID_SELF, HV_IOMMU_DEPOSIT_PAGES,
+			 GFP_KERNEL);
+}
+static DECLARE_WORK(hv_hcall_deposit_work, hv_hcall_deposit_work_fn);
+
 /*
  * Issue @hc to completion: resumes, deposits on INSUFFICIENT_MEMORY.
  * Returns 0 or -errno; @hc->status and @hc->done tell the details.
@@ -284,18 +300,28 @@ static int hv_hcall_deposit(u64 partition_id, u32 npages, gfp_t gfp);
 static int hv_hcall_run(struct hv_hcall *hc)
 {
 	unsigned int tries = 0;
-	int ret;
 
 	hc->done = 0;
 	for (;;) {
 		hv_hcall_issue(hc);
 		if (hc->status != HV_STATUS_INSUFFICIENT_MEMORY ||
-		    hc->code == HVCALL_DEPOSIT_MEMORY ||
-		    tries++ == HV_IOMMU_DEPOSIT_TRIES)
+		    hc->code == HVCALL_DEPOSIT_MEMORY)
 			break;
-		ret = hv_hcall_deposit(HV_PARTITION_ID_SELF,
-				       HV_IOMMU_DEPOSIT_PAGES, hc->gfp);
-		if (ret)
+		/* Every rep took effect: done, and a re-issue would be invalid. */
+		if (hc->reps && hc->done == hc->reps) {
+			hc->status = HV_STATUS_SUCCESS;
+			break;
+		}
+		if (tries++ == HV_IOMMU_DEPOSIT_TRIES)
+			break;
+		/* Not from the atomic reserves: deposit ahead, fail this one. */
+		if (!gfpflags_allow_blocking(hc->gfp)) {
+			atomic64_inc(&hv_deposit_deferred);
+			schedule_work(&hv_hcall_deposit_work);
+			break;
+		}
+		if (hv_hcall_deposit(HV_PARTITION_ID_SELF,
+				     HV_IOMMU_DEPOSIT_PAGES, hc->gfp))
 			break;
 	}
 	return hv_status_to_errno(hc->status);
@@ -490,6 +516,31 @@ int hv_hcall_detach_device(u64 partition_id, u64 logical_id, u16 *status)
 			       "detach");
 }
 
+/*
+ * Run a map or unmap over @npages pages in chunks of at most @max reps:
+ * the IOVA in the header (*@va) and the frame run advance with each chunk.
+ */
+static int hv_hcall_run_pages(struct hv_hcall *hc, u64 *va, u64 iova,
+			      u64 pfn, u64 npages, u32 max, u64 *done,
+			      u16 *status)
+{
+	int ret = 0;
+
+	*done = 0;
+	hc->status = HV_STATUS_SUCCESS;
+	while (*done < npages) {
+		hc->reps = min_t(u64, npages - *done, max);
+		hc->pfn = pfn + *done;
+		*va = iova + (*done << HV_HYP_PAGE_SHIFT);
+		ret = hv_hcall_run(hc);
+		*done += hc->done;
+		if (ret)
+			break;
+	}
+	*status = hc->status;
+	return ret;
+}
+
 /**
  * hv_hcall_map_device_gpa_pages() - HVCALL_MAP_DEVICE_GPA_PAGES
  * @id: stage-2 device domain id.
@@ -497,17 +548,20 @@ int hv_hcall_detach_device(u64 partition_id, u64 logical_id, u16 *status)
  * @pfn: first page frame number; page i of the run maps @pfn + i.
  * @npages: number of 4 KiB pages.
  * @flags: HV_MAP_GPA_* flags (READABLE is required).
- * @gfp: allocation flags for deposits on HV_STATUS_INSUFFICIENT_MEMORY.
+ * @gfp: allocation flags for deposits on HV_STATUS_INSUFFICIENT_MEMORY
+ *	(none from atomic context, see hv_hcall_run()).
  * @done: set to the number of pages mapped, on success and on failure.
+ * @status: set to the final HV_STATUS.
  *
  * Issued in chunks of at most HV_MAP_DEVICE_GPA_PAGES_MAX reps.  On failure
- * the first *@done pages stay mapped; the caller undoes them.
+ * the first *@done pages stay mapped.
  *
  * Context: any when @gfp allows; interrupts are disabled per chunk.
- * Return: 0, or -errno mapped from the HV_STATUS (logged).
+ * Return: 0, or -errno mapped from the HV_STATUS (not logged here: the
+ * caller names the domain, device and IOVA).
  */
 int hv_hcall_map_device_gpa_pages(u32 id, u64 iova, u64 pfn, u64 npages,
-				  u32 flags, gfp_t gfp, u64 *done)
+				  u32 flags, gfp_t gfp, u64 *done, u16 *status)
 {
 	struct hv_input_map_device_gpa_pages in = {
 		.map_flags = flags,
@@ -519,22 +573,11 @@ int hv_hcall_map_device_gpa_pages(u32 id, u64 iova, u64 pfn, u64 npages,
 		.has_list = true,
 		.gfp = gfp,
 	};
-	int ret = 0;
 
 	hv_device_domain_input(&in.device_domain, id);
-	*done = 0;
-	while (*done < npages) {
-		hc.reps = min_t(u64, npages - *done, HV_MAP_DEVICE_GPA_PAGES_MAX);
-		hc.pfn = pfn + *done;
-		in.target_device_va_base = iova + (*done << HV_HYP_PAGE_SHIFT);
-		ret = hv_hcall_run(&hc);
-		*done += hc.done;
-		if (ret) {
-			hv_hcall_log(hc.code, hc.status, "map");
-			break;
-		}
-	}
-	return ret;
+	return hv_hcall_run_pages(&hc, &in.target_device_va_base, iova, pfn,
+				  npages, HV_MAP_DEVICE_GPA_PAGES_MAX, done,
+				  status);
 }
 
 /**
@@ -542,37 +585,28 @@ int hv_hcall_map_device_gpa_pages(u32 id, u64 iova, u64 pfn, u64 npages,
  * @id: stage-2 device domain id.
  * @iova: first IOVA (bytes, 4 KiB aligned).
  * @npages: number of 4 KiB pages.
+ * @gfp: allocation flags for deposits, as for the map.
  * @done: set to the number of pages unmapped, on success and on failure.
+ * @status: set to the final HV_STATUS.
  *
  * Issued in chunks of at most HV_HC_REP_MAX reps (the call has no list, the
  * rep count field is 12 bits).
  *
- * Context: any; interrupts are disabled per chunk.  Deposits, if the
- * hypervisor asks for memory, allocate with GFP_ATOMIC.
- * Return: 0, or -errno mapped from the HV_STATUS (logged).
+ * Context: any when @gfp allows; interrupts are disabled per chunk.
+ * Return: 0, or -errno mapped from the HV_STATUS (not logged here).
  */
-int hv_hcall_unmap_device_gpa_pages(u32 id, u64 iova, u64 npages, u64 *done)
+int hv_hcall_unmap_device_gpa_pages(u32 id, u64 iova, u64 npages, gfp_t gfp,
+				    u64 *done, u16 *status)
 {
 	struct hv_input_unmap_device_gpa_pages in = {};
 	struct hv_hcall hc = {
 		.code = HVCALL_UNMAP_DEVICE_GPA_PAGES,
 		.hdr = &in,
 		.hdr_size = sizeof(in),
-		.gfp = GFP_ATOMIC,
+		.gfp = gfp,
 	};
-	int ret = 0;
 
 	hv_device_domain_input(&in.device_domain, id);
-	*done = 0;
-	while (*done < npages) {
-		hc.reps = min_t(u64, npages - *done, HV_HC_REP_MAX);
-		in.target_device_va_base = iova + (*done << HV_HYP_PAGE_SHIFT);
-		ret = hv_hcall_run(&hc);
-		*done += hc.done;
-		if (ret) {
-			hv_hcall_log(hc.code, hc.status, "unmap");
-			break;
-		}
-	}
-	return ret;
+	return hv_hcall_run_pages(&hc, &in.target_device_va_base, iova, 0,
+				  npages, HV_HC_REP_MAX, done, status);
 }

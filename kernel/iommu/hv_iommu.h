@@ -31,6 +31,7 @@
 #include "hv_compat.h"
 #include "skip_parse.h"
 
+struct pci_dev;
 struct seq_file;
 
 #define HV_IOMMU_NAME		"hv_iommu"
@@ -84,6 +85,10 @@ enum hv_iommu_attach_mode {
  * @nr_pending: nodes whose pages the hypervisor does not map yet (@hv_created
  *	but the node not replayed, or a map_pages in flight).
  * @next_map_id: source of hv_iommu_mapping.id.
+ * @reserve: a spare node for splitting a mapping in the middle, filled
+ *	outside @lock (map_pages, unmap_pages) so that an unmap never comes
+ *	back short for want of memory.
+ * @bdf: the first device in the domain, for log lines ("" if none).
  */
 struct hv_iommu_domain {
 	struct iommu_domain domain;
@@ -103,6 +108,8 @@ struct hv_iommu_domain {
 	u64 nr_mappings;
 	u64 nr_pending;
 	u64 next_map_id;
+	struct hv_iommu_mapping *reserve;
+	char bdf[16];
 };
 
 /**
@@ -113,6 +120,9 @@ struct hv_iommu_domain {
  *	IOVA after the lock was dropped.
  * @flags: HV_MAP_GPA_* flags.
  * @in_hv: the hypervisor device domain maps these pages.
+ * @held: the core unmapped these pages (or freed the domain) but the
+ *	hypervisor refused to unmap them: the driver holds a reference on each
+ *	RAM frame (hv_iommu_pinned_leaked_pages counts them).
  */
 struct hv_iommu_mapping {
 	struct interval_tree_node it;
@@ -120,6 +130,7 @@ struct hv_iommu_mapping {
 	u64 id;
 	u32 flags;
 	bool in_hv;
+	bool held;
 };
 
 enum hv_iommu_dev_state {
@@ -157,6 +168,16 @@ struct hv_iommu_dev {
 	char bdf[16];
 };
 
+/**
+ * struct hv_iommu_hop - a device's state across a hop through domain 0
+ * @pdev: the PCI device, or NULL (released: nothing to quiesce).
+ * @command: its PCI command register before the hop.
+ */
+struct hv_iommu_hop {
+	struct pci_dev *pdev;
+	u16 command;
+};
+
 static inline struct hv_iommu_domain *to_hv_domain(struct iommu_domain *d)
 {
 	return container_of(d, struct hv_iommu_domain, domain);
@@ -185,8 +206,9 @@ int hv_hcall_delete_device_domain(u32 id);
 int hv_hcall_attach_device_domain(u32 id, u64 device_id, u16 *status);
 int hv_hcall_detach_device_domain(u64 device_id, u16 *status);
 int hv_hcall_map_device_gpa_pages(u32 id, u64 iova, u64 pfn, u64 npages,
-				  u32 flags, gfp_t gfp, u64 *done);
-int hv_hcall_unmap_device_gpa_pages(u32 id, u64 iova, u64 npages, u64 *done);
+				  u32 flags, gfp_t gfp, u64 *done, u16 *status);
+int hv_hcall_unmap_device_gpa_pages(u32 id, u64 iova, u64 npages, gfp_t gfp,
+				    u64 *done, u16 *status);
 int hv_hcall_attach_device(u64 partition_id, u64 device_id, u64 logical_id,
 			   u16 *status);
 int hv_hcall_detach_device(u64 partition_id, u64 logical_id, u16 *status);
@@ -204,6 +226,10 @@ struct iommu_domain *hv_iommu_domain_alloc_paging(struct device *dev);
 int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to);
 const char *hv_iommu_mode_name(enum hv_iommu_mode mode);
 
+/* hop.c */
+void hv_iommu_hop_begin(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop);
+void hv_iommu_hop_end(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop);
+
 /* direct.c */
 bool hv_iommu_direct_wanted(u64 *partition_id);
 int hv_iommu_direct_attach(struct hv_iommu_dev *hd,
@@ -211,6 +237,7 @@ int hv_iommu_direct_attach(struct hv_iommu_dev *hd,
 int hv_iommu_direct_detach(struct hv_iommu_dev *hd, u16 *status);
 
 /* mapping.c */
+extern atomic64_t hv_iommu_pinned_leaked_pages;
 int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 		       phys_addr_t paddr, size_t pgsize, size_t pgcount,
 		       int prot, gfp_t gfp, size_t *mapped);
@@ -221,6 +248,7 @@ phys_addr_t hv_iommu_iova_to_phys(struct iommu_domain *domain,
 				  dma_addr_t iova);
 int hv_iommu_replay(struct hv_iommu_domain *hvdom);
 void hv_iommu_mappings_forget_hv(struct hv_iommu_domain *hvdom);
+void hv_iommu_mappings_unmap_all(struct hv_iommu_domain *hvdom);
 void hv_iommu_mappings_free(struct hv_iommu_domain *hvdom);
 bool hv_iommu_mapping_from(struct hv_iommu_domain *hvdom, unsigned long from,
 			   struct hv_iommu_mapping *copy);

@@ -22,8 +22,10 @@
  */
 #include "hv_iommu.h"
 
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #define HV_PFN(pa)	((u64)(pa) >> HV_HYP_PAGE_SHIFT)
 #define HV_PAGES(bytes)	((u64)(bytes) >> HV_HYP_PAGE_SHIFT)
@@ -110,17 +112,78 @@ static bool hv_map_mark_in_hv(struct hv_iommu_domain *hvdom, u64 id,
 	return m;
 }
 
+/* The first device of a domain's, for log lines (atomic-safe copy). */
+static void hv_map_device_name(struct hv_iommu_domain *hvdom, char *buf,
+			       size_t size)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hvdom->lock, flags);
+	strscpy(buf, hvdom->bdf[0] ? hvdom->bdf : "no device", size);
+	spin_unlock_irqrestore(&hvdom->lock, flags);
+}
+
+/*
+ * The one log line of a map or unmap the hypervisor refused: domain,
+ * device, IOVA range, first frame, how far it got and the status.
+ */
+static void hv_map_log(struct hv_iommu_domain *hvdom, const char *what,
+		       unsigned long iova, u64 npages, u64 pfn, u64 done,
+		       u16 status)
+{
+	char bdf[sizeof(hvdom->bdf)];
+
+	hv_map_device_name(hvdom, bdf, sizeof(bdf));
+	pr_err("domain %u (%s): %s of IOVA 0x%lx-0x%lx (first frame 0x%llx) stopped after %llu of %llu pages: %s (0x%x)\n",
+	       hvdom->id, bdf, what, iova,
+	       iova + (unsigned long)(npages << HV_HYP_PAGE_SHIFT) - 1, pfn,
+	       done, npages, hv_status_name(status), status);
+}
+
+/*
+ * Page frames the hypervisor still maps though the iommu core unmapped them
+ * (or freed their domain) because the hypervisor refused the unmap.  The
+ * driver holds a page reference on each such RAM frame (hv_map_hold()), a
+ * deliberate, visible leak, so that the kernel never reuses a page a device
+ * can still reach; debugfs "stats" shows the count.
+ */
+atomic64_t hv_iommu_pinned_leaked_pages = ATOMIC64_INIT(0);
+
+/* Take or drop (@get false) a reference on the RAM frames of a run. */
+static void hv_frames_ref(phys_addr_t pa, u64 npages, bool get)
+{
+	u64 pfn = HV_PFN(pa), i, n = 0;
+
+	for (i = 0; i < npages; i++) {
+		/* MMIO frames have no struct page and cannot be reused. */
+		if (!pfn_valid(pfn + i))
+			continue;
+		if (get)
+			get_page(pfn_to_page(pfn + i));
+		else
+			put_page(pfn_to_page(pfn + i));
+		n++;
+	}
+	if (get)
+		atomic64_add(n, &hv_iommu_pinned_leaked_pages);
+	else
+		atomic64_sub(n, &hv_iommu_pinned_leaked_pages);
+}
+
 /*
  * Unmap @npages at @iova in the hypervisor, to undo a map of ours.  Returns
  * the pages undone (from @iova on): @npages unless the hypervisor refused.
  */
-static u64 hv_map_undo_hv(u32 domid, unsigned long iova, u64 npages)
+static u64 hv_map_undo_hv(struct hv_iommu_domain *hvdom, unsigned long iova,
+			  u64 pfn, u64 npages, gfp_t gfp)
 {
 	u64 done = 0;
+	u16 status;
 
-	if (npages && hv_hcall_unmap_device_gpa_pages(domid, iova, npages, &done)) {
-		pr_err("domain %u: could not undo the mapping of %llu pages at 0x%lx (%llu undone)\n",
-		       domid, npages, iova, done);
+	if (npages && hv_hcall_unmap_device_gpa_pages(hvdom->id, iova, npages,
+						      gfp, &done, &status)) {
+		hv_map_log(hvdom, "undo of a map", iova, npages, pfn, done,
+			   status);
 		return done;
 	}
 	return npages;
@@ -128,7 +191,28 @@ static u64 hv_map_undo_hv(u32 domid, unsigned long iova, u64 npages)
 
 static void hv_unmap_keep(struct hv_iommu_domain *hvdom,
 			  struct hv_iommu_mapping *m, unsigned long start,
-			  unsigned long last, phys_addr_t paddr, u32 map_flags);
+			  unsigned long last, phys_addr_t paddr, u32 map_flags,
+			  bool held);
+
+/* Make sure the domain has a spare node for splitting a mapping. */
+static void hv_map_reserve_fill(struct hv_iommu_domain *hvdom, gfp_t gfp)
+{
+	struct hv_iommu_mapping *spare;
+	unsigned long flags;
+
+	if (READ_ONCE(hvdom->reserve))
+		return;
+	spare = kzalloc(sizeof(*spare), gfp | __GFP_NOWARN);
+	if (!spare)
+		return;
+	spin_lock_irqsave(&hvdom->lock, flags);
+	if (!hvdom->reserve) {
+		hvdom->reserve = spare;
+		spare = NULL;
+	}
+	spin_unlock_irqrestore(&hvdom->lock, flags);
+	kfree(spare);
+}
 
 /**
  * hv_iommu_map_pages() - iommu_domain_ops->map_pages
@@ -141,12 +225,15 @@ static void hv_unmap_keep(struct hv_iommu_domain *hvdom,
  * @prot: IOMMU_READ/IOMMU_WRITE; the hypervisor requires READABLE, so the
  *	mapping is always readable.
  * @gfp: allocation flags (GFP_ATOMIC in atomic context).
- * @mapped: set to the bytes mapped: all or, on failure, 0.
+ * @mapped: set to the bytes mapped from @iova on: all, or on failure what
+ *	the hypervisor did map.
  *
  * Adds one node to the tree and, in device-domain mode, maps the pages in
- * the hypervisor.  A map that fails part-way undoes exactly what it mapped,
- * in the hypervisor and in the tree; pages the hypervisor refuses to unmap
- * again stay in the tree (the books say what the hypervisor maps).
+ * the hypervisor.  A map that fails part-way keeps (in the tree and the
+ * hypervisor) and reports in @mapped exactly the pages the hypervisor
+ * mapped: the core unmaps what a failed map_pages reports mapped (iommu.c
+ * __iommu_map(), "unroll mapping in case something went wrong") through
+ * hv_iommu_unmap_pages(), which deals with a refused unmap.
  *
  * Context: any allowed by @gfp; takes the domain's tree spinlock.
  * Return: 0, -EINVAL for unaligned arguments, -EEXIST if part of the range
@@ -162,7 +249,8 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 	struct hv_iommu_mapping *m;
 	unsigned long flags;
 	u32 domid, map_flags;
-	u64 id, done, undone;
+	u64 id, done;
+	u16 status;
 	bool issue;
 	int ret;
 
@@ -172,6 +260,7 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 	if (!IS_ALIGNED(iova | paddr | size, HV_HYP_PAGE_SIZE) || last < iova)
 		return -EINVAL;
 
+	hv_map_reserve_fill(hvdom, gfp);
 	m = kzalloc(sizeof(*m), gfp);
 	if (!m)
 		return -ENOMEM;
@@ -201,48 +290,60 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 
 	ret = hv_hcall_map_device_gpa_pages(domid, iova, HV_PFN(paddr),
 					    HV_PAGES(size), map_flags, gfp,
-					    &done);
+					    &done, &status);
 	if (!ret) {
 		if (!hv_map_mark_in_hv(hvdom, id, iova, last)) {
 			/* Unmapped while being mapped: a caller bug. */
 			pr_warn("domain %u: 0x%lx-0x%lx unmapped while being mapped\n",
 				domid, iova, last);
-			hv_map_undo_hv(domid, iova, HV_PAGES(size));
+			hv_map_undo_hv(hvdom, iova, HV_PFN(paddr),
+				       HV_PAGES(size), gfp);
 		}
 		*mapped = size;
 		return 0;
 	}
 
-	/* Undo exactly what was mapped: in the hypervisor, then the tree. */
-	undone = hv_map_undo_hv(domid, iova, done);
+	hv_map_log(hvdom, "map", iova, HV_PAGES(size), HV_PFN(paddr), done,
+		   status);
+	/* Keep exactly the @done pages the hypervisor maps, and say so. */
 	spin_lock_irqsave(&hvdom->lock, flags);
 	m = hv_map_find(hvdom, id, iova, last);
-	if (m)
+	if (m) {
 		hv_map_remove(hvdom, m);
+		if (done) {
+			m->it.last = iova + (done << HV_HYP_PAGE_SHIFT) - 1;
+			m->in_hv = true;
+			hv_map_insert(hvdom, m);
+			*mapped = done << HV_HYP_PAGE_SHIFT;
+		}
+	}
 	spin_unlock_irqrestore(&hvdom->lock, flags);
-	if (undone < done)
-		hv_unmap_keep(hvdom, m, iova + (undone << HV_HYP_PAGE_SHIFT),
-			      iova + (done << HV_HYP_PAGE_SHIFT) - 1,
-			      paddr + (undone << HV_HYP_PAGE_SHIFT), map_flags);
-	else
+	if (!m)		/* unmapped while being mapped: undo it all */
+		hv_map_undo_hv(hvdom, iova, HV_PFN(paddr), done, gfp);
+	else if (!done)
 		kfree(m);
 	return ret;
 }
 
 /*
  * An unmap hypercall failed: the hypervisor still maps [@start, @last]
- * (physical @paddr on), so the books keep it.  Reuses @m if given.
+ * (physical @paddr on), so the books keep it, and the driver holds a
+ * reference on its frames unless @held says it already does.  Reuses @m if
+ * given.
  */
 static void hv_unmap_keep(struct hv_iommu_domain *hvdom,
 			  struct hv_iommu_mapping *m, unsigned long start,
-			  unsigned long last, phys_addr_t paddr, u32 map_flags)
+			  unsigned long last, phys_addr_t paddr, u32 map_flags,
+			  bool held)
 {
 	unsigned long flags;
 
+	if (!held)
+		hv_frames_ref(paddr, HV_PAGES(last - start + 1), true);
 	if (!m)
 		m = kzalloc(sizeof(*m), GFP_ATOMIC);
 	if (!m) {
-		pr_err("domain %u: 0x%lx-0x%lx is still mapped by the hypervisor but no memory to record it\n",
+		pr_err("domain %u: 0x%lx-0x%lx is still mapped by the hypervisor but no memory to record it; its frames stay referenced\n",
 		       hvdom->id, start, last);
 		return;
 	}
@@ -251,10 +352,11 @@ static void hv_unmap_keep(struct hv_iommu_domain *hvdom,
 	m->paddr = paddr;
 	m->flags = map_flags;
 	m->in_hv = true;
+	m->held = true;
 	spin_lock_irqsave(&hvdom->lock, flags);
 	if (hv_map_first(hvdom, start, last)) {
 		spin_unlock_irqrestore(&hvdom->lock, flags);
-		pr_err("domain %u: 0x%lx-0x%lx is still mapped by the hypervisor but was mapped again meanwhile\n",
+		pr_err("domain %u: 0x%lx-0x%lx is still mapped by the hypervisor but was mapped again meanwhile; its frames stay referenced\n",
 		       hvdom->id, start, last);
 		kfree(m);
 		return;
@@ -263,46 +365,33 @@ static void hv_unmap_keep(struct hv_iommu_domain *hvdom,
 	spin_unlock_irqrestore(&hvdom->lock, flags);
 }
 
-/**
- * hv_iommu_unmap_pages() - iommu_domain_ops->unmap_pages
- * @domain: a paging domain.
- * @iova: first IOVA (bytes).
- * @pgsize: page size in bytes.
- * @pgcount: number of pages.
- * @gather: unused (the hypervisor flushes its IOTLB on unmap).
- *
- * Removes [@iova, @iova + @pgsize * @pgcount) from the tree: mappings
- * inside it go, a mapping that sticks out is split and keeps its outside
- * parts.  Exactly the pages removed that the hypervisor maps are unmapped
- * with hypercalls.  If the hypervisor refuses an unmap, the pages it still
- * maps stay in the tree and the walk stops.
- *
- * Context: any; takes the domain's tree spinlock, allocates with GFP_ATOMIC
- * only to split a mapping in the middle.
- * Return: bytes of mappings removed from the range (0 if none was in it;
- * holes in the range do not count).
+/*
+ * Remove [@iova, @last] from the tree and the hypervisor.  With @contract
+ * (unmap_pages): stop at the first hole and at the first refused unmap, and
+ * return the bytes removed from @iova on.  Without (a freed domain): go
+ * through every node, whatever the hypervisor refuses.  A refused unmap
+ * leaves the piece in the tree, its frames held (hv_unmap_keep()).
  */
-size_t hv_iommu_unmap_pages(struct iommu_domain *domain, unsigned long iova,
-			    size_t pgsize, size_t pgcount,
-			    struct iommu_iotlb_gather *gather)
+static size_t hv_unmap_range(struct hv_iommu_domain *hvdom,
+			     unsigned long iova, unsigned long last,
+			     bool contract, gfp_t gfp)
 {
-	struct hv_iommu_domain *hvdom = to_hv_domain(domain);
-	unsigned long last = iova + pgsize * pgcount - 1;
-	struct hv_iommu_mapping *m, *freed, *spare = NULL;
+	struct hv_iommu_mapping *m, *freed, *spare;
 	unsigned long cur = iova, s, e, flags;
-	bool left, right, in_hv;
+	bool left, right, in_hv, held;
 	phys_addr_t piece_pa;
 	size_t unmapped = 0;
-	u32 domid, map_flags;
-	u64 done;
-
-	if (!pgcount || last < iova)
-		return 0;
+	u32 map_flags;
+	u64 done, npages;
+	u16 status;
+	int ret;
 
 	for (;;) {
+		hv_map_reserve_fill(hvdom, gfp);
 		spin_lock_irqsave(&hvdom->lock, flags);
 		m = hv_map_first(hvdom, cur, last);
-		if (!m) {
+		if (!m || (contract && m->it.start > cur)) {
+			/* The end, or a hole: the core advances by what we return. */
 			spin_unlock_irqrestore(&hvdom->lock, flags);
 			break;
 		}
@@ -310,28 +399,32 @@ size_t hv_iommu_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 		e = min(m->it.last, last);
 		left = m->it.start < s;
 		right = m->it.last > e;
-		if (left && right && !spare) {
-			spin_unlock_irqrestore(&hvdom->lock, flags);
-			spare = kzalloc(sizeof(*spare), GFP_ATOMIC);
-			if (!spare)
+		spare = NULL;
+		if (left && right) {
+			spare = hvdom->reserve;
+			if (!spare) {
+				spin_unlock_irqrestore(&hvdom->lock, flags);
+				pr_err("domain %u: no memory to split 0x%lx-0x%lx at 0x%lx-0x%lx\n",
+				       hvdom->id, m->it.start, m->it.last, s, e);
 				break;
-			continue;
+			}
+			hvdom->reserve = NULL;
 		}
 		in_hv = m->in_hv;
+		held = m->held;
 		map_flags = m->flags;
 		piece_pa = m->paddr + (s - m->it.start);
-		domid = hvdom->id;
 		freed = NULL;
 
 		hv_map_remove(hvdom, m);
-		if (left && right) {
+		if (spare) {
 			spare->paddr = m->paddr + (e + 1 - m->it.start);
 			spare->it.start = e + 1;
 			spare->it.last = m->it.last;
 			spare->flags = m->flags;
 			spare->in_hv = m->in_hv;
+			spare->held = m->held;
 			hv_map_insert(hvdom, spare);
-			spare = NULL;
 		}
 		if (left) {
 			m->it.last = s - 1;
@@ -345,24 +438,85 @@ size_t hv_iommu_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 		}
 		spin_unlock_irqrestore(&hvdom->lock, flags);
 
-		if (in_hv && hv_hcall_unmap_device_gpa_pages(domid, s,
-							     HV_PAGES(e - s + 1),
-							     &done)) {
+		npages = HV_PAGES(e - s + 1);
+		ret = 0;
+		done = npages;
+		if (in_hv)
+			ret = hv_hcall_unmap_device_gpa_pages(hvdom->id, s,
+							      npages, gfp,
+							      &done, &status);
+		if (held)
+			hv_frames_ref(piece_pa, done, false);
+		if (ret) {
+			hv_map_log(hvdom, "unmap", s, npages, HV_PFN(piece_pa),
+				   done, status);
 			hv_unmap_keep(hvdom, freed,
 				      s + (done << HV_HYP_PAGE_SHIFT), e,
 				      piece_pa + (done << HV_HYP_PAGE_SHIFT),
-				      map_flags);
+				      map_flags, held);
 			unmapped += done << HV_HYP_PAGE_SHIFT;
-			break;
+			if (contract)
+				break;
+		} else {
+			kfree(freed);
+			unmapped += e - s + 1;
 		}
-		kfree(freed);
-		unmapped += e - s + 1;
 		if (e >= last)
 			break;
 		cur = e + 1;
 	}
-	kfree(spare);
 	return unmapped;
+}
+
+/**
+ * hv_iommu_unmap_pages() - iommu_domain_ops->unmap_pages
+ * @domain: a paging domain.
+ * @iova: first IOVA (bytes).
+ * @pgsize: page size in bytes.
+ * @pgcount: number of pages.
+ * @gather: unused (the hypervisor flushes its IOTLB on unmap).
+ *
+ * Removes [@iova, @iova + @pgsize * @pgcount) from the tree from @iova on:
+ * mappings inside it go, a mapping that sticks out is split and keeps its
+ * outside parts (a split in the middle uses the domain's spare node, kept
+ * filled outside the lock, so that memory never cuts an unmap short).
+ * Exactly the pages removed that the hypervisor maps are unmapped with
+ * hypercalls.  It stops at the first hole, and where the hypervisor
+ * refuses an unmap (the pages it still maps stay in the tree, their frames
+ * referenced): the core advances by the return value (iommu.c
+ * __iommu_unmap()).
+ *
+ * Context: any; takes the domain's tree spinlock.
+ * Return: bytes unmapped from @iova on, up to the first hole or refusal.
+ */
+size_t hv_iommu_unmap_pages(struct iommu_domain *domain, unsigned long iova,
+			    size_t pgsize, size_t pgcount,
+			    struct iommu_iotlb_gather *gather)
+{
+	unsigned long last = iova + pgsize * pgcount - 1;
+
+	if (!pgcount || last < iova)
+		return 0;
+	return hv_unmap_range(to_hv_domain(domain), iova, last, true,
+			      GFP_ATOMIC);
+}
+
+/**
+ * hv_iommu_mappings_unmap_all() - unmap a freed domain's pages everywhere
+ * @hvdom: a paging domain the core has freed.
+ *
+ * VFIO frees a domain that is not its last one without unmapping it first
+ * (vfio_iommu_type1.c, vfio_iommu_type1_detach_group()), and then unpins the
+ * pages when the other domains are done: whatever the hypervisor maps in
+ * this domain goes now, even when a device is stranded in it.  What it
+ * refuses to unmap stays in the tree, the frames held.
+ *
+ * Context: process context; caller holds hv_iommu_lock.
+ */
+void hv_iommu_mappings_unmap_all(struct hv_iommu_domain *hvdom)
+{
+	lockdep_assert_held(&hv_iommu_lock);
+	hv_unmap_range(hvdom, 0, ULONG_MAX, false, GFP_KERNEL);
 }
 
 /**
@@ -439,6 +593,7 @@ int hv_iommu_replay(struct hv_iommu_domain *hvdom)
 	struct hv_iommu_mapping m;
 	unsigned long cur;
 	u64 npages, done;
+	u16 status;
 	int ret;
 
 	lockdep_assert_held(&hv_iommu_lock);
@@ -449,14 +604,22 @@ int hv_iommu_replay(struct hv_iommu_domain *hvdom)
 			ret = hv_hcall_map_device_gpa_pages(hvdom->id, m.it.start,
 							    HV_PFN(m.paddr),
 							    npages, m.flags,
-							    GFP_KERNEL, &done);
+							    GFP_KERNEL, &done,
+							    &status);
 			if (ret) {
-				hv_map_undo_hv(hvdom->id, m.it.start, done);
+				hv_map_log(hvdom, "replay map", m.it.start,
+					   npages, HV_PFN(m.paddr), done,
+					   status);
+				hv_map_undo_hv(hvdom, m.it.start,
+					       HV_PFN(m.paddr), done,
+					       GFP_KERNEL);
 				return ret;
 			}
 			if (!hv_map_mark_in_hv(hvdom, m.id, m.it.start,
 					       m.it.last))
-				hv_map_undo_hv(hvdom->id, m.it.start, npages);
+				hv_map_undo_hv(hvdom, m.it.start,
+					       HV_PFN(m.paddr), npages,
+					       GFP_KERNEL);
 			cur = m.it.last + 1;
 			cond_resched();
 		}
@@ -490,8 +653,8 @@ void hv_iommu_mappings_forget_hv(struct hv_iommu_domain *hvdom)
  * hv_iommu_mappings_free() - free every node of a domain's tree
  * @hvdom: a paging domain the core has freed; no one maps or unmaps in it.
  *
- * The hypervisor side is not touched (deleting the device domain drops its
- * mappings).
+ * The hypervisor side is not touched: deleting the device domain dropped its
+ * mappings, so the frames held for refused unmaps are released.
  *
  * Context: any.
  */
@@ -503,8 +666,12 @@ void hv_iommu_mappings_free(struct hv_iommu_domain *hvdom)
 	spin_lock_irqsave(&hvdom->lock, flags);
 	while ((m = hv_map_first(hvdom, 0, ULONG_MAX))) {
 		hv_map_remove(hvdom, m);
+		if (m->held)
+			hv_frames_ref(m->paddr, HV_PAGES(hv_map_size(m)), false);
 		kfree(m);
 	}
+	kfree(hvdom->reserve);
+	hvdom->reserve = NULL;
 	spin_unlock_irqrestore(&hvdom->lock, flags);
 }
 

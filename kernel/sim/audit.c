@@ -3,13 +3,16 @@
  * hv_sim isolation audit: what a correct root never lets happen, counted
  * (debugfs "audit").  The VM suites assert every count is 0.
  *
- * default_domain_bus_master: a device that left a device domain, the null
- * domain or a guest partition for the default domain 0 (identity: all of
- * the root's memory) with bus mastering on in its PCI command register,
- * read when it arrives in domain 0 and again when it leaves it.  One count
- * per such stay.  A root that must hop through domain 0 to move a device
- * between two other domains (the ABI attaches only from domain 0) turns
- * bus mastering off across the hop.
+ * default_domain_bus_master: a device hopped through the default domain 0
+ * (identity: all of the root's memory) with bus mastering on in its PCI
+ * command register: it left a device domain, the null domain or a guest
+ * partition for domain 0 and then went on to another one, and bus
+ * mastering was on when it arrived in domain 0 or when it left.  One count
+ * per hop.  The ABI attaches a device only from domain 0, so a root moving
+ * a device between two other domains must turn bus mastering off across
+ * the hop.  A device that stays in domain 0 went back to the kernel, whose
+ * driver may let it master: a driver bound to it there ends the stay
+ * (hv_sim_audit_returned()), which is not a hop.
  *
  * The command register is read with the kernel's config accessors, which
  * take pci_lock (a raw spinlock): fine under hv_sim.lock with interrupts
@@ -30,12 +33,6 @@ static bool hv_sim_bus_master(const struct hv_sim_device *dev)
 	return cmd != 0xffff && (cmd & PCI_COMMAND_MASTER);
 }
 
-static void hv_sim_audit_count(const struct hv_sim_device *dev)
-{
-	hv_sim.audit_bus_master++;
-	hv_sim.audit_bus_master_key = dev->key;
-}
-
 /**
  * hv_sim_audit_enter_default() - a device left another domain for domain 0
  * @dev: the device, now in the default domain.
@@ -46,9 +43,7 @@ void hv_sim_audit_enter_default(struct hv_sim_device *dev)
 {
 	lockdep_assert_held(&hv_sim.lock);
 	dev->hop = true;
-	dev->hop_counted = hv_sim_bus_master(dev);
-	if (dev->hop_counted)
-		hv_sim_audit_count(dev);
+	dev->hop_bus_master = hv_sim_bus_master(dev);
 }
 
 /**
@@ -60,9 +55,25 @@ void hv_sim_audit_enter_default(struct hv_sim_device *dev)
 void hv_sim_audit_leave_default(struct hv_sim_device *dev)
 {
 	lockdep_assert_held(&hv_sim.lock);
-	if (dev->hop && !dev->hop_counted && hv_sim_bus_master(dev))
-		hv_sim_audit_count(dev);
+	if (dev->hop && (dev->hop_bus_master || hv_sim_bus_master(dev))) {
+		hv_sim.audit_bus_master++;
+		hv_sim.audit_bus_master_key = dev->key;
+	}
 	dev->hop = false;
+}
+
+/**
+ * hv_sim_audit_returned() - a driver was bound to a device
+ * @dev: the device.
+ *
+ * In domain 0 that ends a stay as a return to the kernel, not a hop.
+ * Lock held.
+ */
+void hv_sim_audit_returned(struct hv_sim_device *dev)
+{
+	lockdep_assert_held(&hv_sim.lock);
+	if (dev->domain == hv_sim_default_domain())
+		dev->hop = false;
 }
 
 /**

@@ -109,16 +109,25 @@ void hv_sim_seq_devices_of(struct seq_file *m,
 		seq_putc(m, '-');
 }
 
-static void hv_sim_device_add(struct pci_dev *pdev)
+/* A PCI device's key; false if it has none (see below). */
+static bool hv_sim_pci_key(struct pci_dev *pdev, u32 *key)
 {
 	int segment = pci_domain_nr(pdev->bus);
-	struct hv_sim_device *dev, *old;
-	u32 key;
 
 	/* union hv_device_id has 16 bits of segment (VMD domains do not fit). */
 	if (segment < 0 || segment > 0xffff)
+		return false;
+	*key = (u32)segment << 16 | pci_dev_id(pdev);
+	return true;
+}
+
+static void hv_sim_device_add(struct pci_dev *pdev)
+{
+	struct hv_sim_device *dev, *old;
+	u32 key;
+
+	if (!hv_sim_pci_key(pdev, &key))
 		return;
-	key = (u32)segment << 16 | pci_dev_id(pdev);
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	/* Reserve the slot here so the store under the spinlock cannot fail. */
@@ -152,13 +161,11 @@ static void hv_sim_device_add(struct pci_dev *pdev)
 
 static void hv_sim_device_remove(struct pci_dev *pdev)
 {
-	int segment = pci_domain_nr(pdev->bus);
 	struct hv_sim_device *dev;
 	u32 key;
 
-	if (segment < 0 || segment > 0xffff)
+	if (!hv_sim_pci_key(pdev, &key))
 		return;
-	key = (u32)segment << 16 | pci_dev_id(pdev);
 	pdev = NULL;
 	spin_lock_irq(&hv_sim.lock);
 	dev = xa_load(&hv_sim.devices, key);
@@ -169,6 +176,21 @@ static void hv_sim_device_remove(struct pci_dev *pdev)
 	}
 	spin_unlock_irq(&hv_sim.lock);
 	pci_dev_put(pdev);
+}
+
+/* A driver bound in domain 0: the device went back to the kernel (audit.c). */
+static void hv_sim_device_bound(struct pci_dev *pdev)
+{
+	struct hv_sim_device *dev;
+	u32 key;
+
+	if (!hv_sim_pci_key(pdev, &key))
+		return;
+	spin_lock_irq(&hv_sim.lock);
+	dev = xa_load(&hv_sim.devices, key);
+	if (dev)
+		hv_sim_audit_returned(dev);
+	spin_unlock_irq(&hv_sim.lock);
 }
 
 static int hv_sim_pci_notify(struct notifier_block *nb, unsigned long action,
@@ -182,6 +204,9 @@ static int hv_sim_pci_notify(struct notifier_block *nb, unsigned long action,
 		break;
 	case BUS_NOTIFY_DEL_DEVICE:
 		hv_sim_device_remove(to_pci_dev(device));
+		break;
+	case BUS_NOTIFY_BOUND_DRIVER:
+		hv_sim_device_bound(to_pci_dev(device));
 		break;
 	}
 	return NOTIFY_DONE;

@@ -76,7 +76,7 @@ struct hv_sim_partition {
  * @pdev: the PCI device (a reference is held) while @present, for the
  *	audit's reads of its command register.
  * @hop: it came to the default domain from another one and is still there.
- * @hop_counted: this stay was counted by the audit already.
+ * @hop_bus_master: bus mastering was on when it came.
  */
 struct hv_sim_device {
 	u32 key;
@@ -87,7 +87,7 @@ struct hv_sim_device {
 	u64 logical_id;
 	struct pci_dev *pdev;
 	bool hop;
-	bool hop_counted;
+	bool hop_bus_master;
 };
 
 /* The number of call codes the simulator implements (hcall.c's table). */
@@ -141,8 +141,8 @@ struct hv_sim_fault {
  * @nr_statuses: used entries of @status_code.
  * @faults: pending fault injections, oldest first.
  * @nr_faults: used entries of @faults.
- * @audit_bus_master: stays in the default domain with bus mastering on
- *	after leaving another domain (audit.c).
+ * @audit_bus_master: hops through the default domain with bus mastering
+ *	on (audit.c).
  * @audit_bus_master_key: the device of the last one.
  */
 struct hv_sim_state {
@@ -257,6 +257,7 @@ void hv_sim_fault_show(struct seq_file *m);
 /* audit.c */
 void hv_sim_audit_enter_default(struct hv_sim_device *dev);
 void hv_sim_audit_leave_default(struct hv_sim_device *dev);
+void hv_sim_audit_returned(struct hv_sim_device *dev);
 void hv_sim_audit_show(struct seq_file *m);
 
 /* debugfs.c */

@@ -58,7 +58,8 @@ static const struct {
 	  "call name=unmap_device_gpa_pages code=0xb4 calls=3 reps=512 failures=1\n"
 	  "status name=HV_STATUS_INSUFFICIENT_MEMORY code=0xb count=2\n"
 	  "deposits calls=2 pages=512\n"
-	  "resumes count=7\n" },
+	  "resumes count=7\n"
+	  "pinned_leaked pages=3\n" },
 	{ "/sys/kernel/debug/hv_iommu/mappings/1",
 	  "0x0000000100000000-0x00000001001fffff 0x000000012c400000 rw\n"
 	  "0x0000000100200000-0x0000000100200fff 0x0000000200000000 r\n" },

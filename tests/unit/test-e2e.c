@@ -429,17 +429,18 @@ static void test_status(void **state)
 	RUN(&r, root, "status");
 	assert_ok(&r);
 	assert_string_equal(r.out,
-		"backend          sim\n"
-		"attach_mode      auto\n"
-		"skip             0000:00:05.0\n"
-		"domains_in_use   4\n"
-		"identity_domains 1\n"
-		"blocked_domains  1\n"
-		"paging_domains   4\n"
-		"stranded_domains 1\n"
-		"deposit_calls    2\n"
-		"deposit_pages    512\n"
-		"resumes          7\n"
+		"backend             sim\n"
+		"attach_mode         auto\n"
+		"skip                0000:00:05.0\n"
+		"domains_in_use      4\n"
+		"identity_domains    1\n"
+		"blocked_domains     1\n"
+		"paging_domains      4\n"
+		"stranded_domains    1\n"
+		"deposit_calls       2\n"
+		"deposit_pages       512\n"
+		"resumes             7\n"
+		"pinned_leaked_pages 3\n"
 		"\n"
 		"NAME                   CODE CALLS  REPS FAILURES\n"
 		"map_device_gpa_pages   0xb3   130 65536        0\n"
@@ -454,7 +455,8 @@ static void test_status(void **state)
 	assert_contains(r.out, "{\n   \"status\": [\n      {\n         \"backend\": \"sim\",\n");
 	assert_contains(r.out, "\"skip\": [\n             \"0000:00:05.0\"\n         ],\n");
 	assert_contains(r.out, "\"domains_in_use\": 4,");
-	assert_contains(r.out, "\"resumes\": 7\n");
+	assert_contains(r.out, "\"resumes\": 7,\n");
+	assert_contains(r.out, "\"pinned_leaked_pages\": 3\n");
 	run_free(&r);
 
 	/* an empty skip list is an empty array */

@@ -343,6 +343,7 @@ static void test_stats_records(void **state)
 		"status name=HV_STATUS_INSUFFICIENT_MEMORY code=0xb count=2",
 		"deposits calls=2 pages=512",
 		"resumes count=7",
+		"pinned_leaked pages=3",
 		"newcounter value=9",
 	};
 	struct hv_stats st = { 0 };
@@ -368,6 +369,7 @@ static void test_stats_records(void **state)
 	assert_int_equal(st.deposit_calls, 2);
 	assert_int_equal(st.deposit_pages, 512);
 	assert_int_equal(st.resumes, 7);
+	assert_int_equal(st.pinned_leaked_pages, 3);
 
 	snprintf(buf, sizeof(buf), "call name=x code=0xb3 calls=1 reps=1");
 	assert_int_equal(record_parse(buf, &rec, &err), 0);

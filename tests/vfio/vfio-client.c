@@ -14,8 +14,8 @@
  * /dev/hv_sim, so that hv_iommu (attach_mode=auto) direct-attaches the
  * device to it.
  *
- * Commands given with --before-set-iommu, --after-set-iommu-fail,
- * --before-map, --while-mapped, --after-partial, --after-map-fail and
+ * Commands given with --before-set-iommu, --after-set-iommu,
+ * --after-set-iommu-fail, --before-map, --while-mapped, --after-partial, --after-map-fail and
  * --after-unmap run through system(3) with these
  * variables in the environment: HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA
  * (hex), HV_VFIO_SIZE, HV_VFIO_PID (the client's pid), and HV_PARTITION_ID
@@ -65,6 +65,7 @@ struct options {
 	int retry_map;
 	const char *expect_file;
 	const char *before_set_iommu;
+	const char *after_set_iommu;
 	const char *after_set_iommu_fail;
 	int expect_set_iommu_fail;
 	const char *before_map;
@@ -95,6 +96,8 @@ static void usage(FILE *f)
 "                            (direct attach); exported as HV_PARTITION_ID\n"
 "      --before-set-iommu CMD  run CMD with the group in the container,\n"
 "                            before SET_IOMMU (the domain's first attach)\n"
+"      --after-set-iommu CMD run CMD right after SET_IOMMU, before the\n"
+"                            device is opened (vfio-pci then clears bus mastering)\n"
 "      --expect-set-iommu-fail  SET_IOMMU must fail; exit 0 if it did\n"
 "      --after-set-iommu-fail CMD  run CMD after that failure, group still held\n"
 "      --before-map CMD      run CMD after SET_IOMMU, before MAP_DMA\n"
@@ -312,6 +315,7 @@ enum {
 	OPT_AFTER_MAP_FAIL,
 	OPT_RETRY_MAP,
 	OPT_BEFORE_SET_IOMMU,
+	OPT_AFTER_SET_IOMMU,
 	OPT_EXPECT_SET_IOMMU_FAIL,
 	OPT_AFTER_SET_IOMMU_FAIL,
 };
@@ -328,6 +332,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "expect",		required_argument, NULL, 'e' },
 		{ "partition",		no_argument,	   NULL, 'p' },
 		{ "before-set-iommu",	required_argument, NULL, OPT_BEFORE_SET_IOMMU },
+		{ "after-set-iommu",	required_argument, NULL, OPT_AFTER_SET_IOMMU },
 		{ "expect-set-iommu-fail", no_argument,   NULL, OPT_EXPECT_SET_IOMMU_FAIL },
 		{ "after-set-iommu-fail", required_argument, NULL, OPT_AFTER_SET_IOMMU_FAIL },
 		{ "before-map",		required_argument, NULL, OPT_BEFORE_MAP },
@@ -365,6 +370,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		case 'e': opt->expect_file = optarg; break;
 		case 'p': opt->partition = 1; break;
 		case OPT_BEFORE_SET_IOMMU: opt->before_set_iommu = optarg; break;
+		case OPT_AFTER_SET_IOMMU: opt->after_set_iommu = optarg; break;
 		case OPT_EXPECT_SET_IOMMU_FAIL: opt->expect_set_iommu_fail = 1; break;
 		case OPT_AFTER_SET_IOMMU_FAIL: opt->after_set_iommu_fail = optarg; break;
 		case OPT_BEFORE_MAP: opt->before_map = optarg; break;
@@ -480,6 +486,7 @@ int main(int argc, char **argv)
 	}
 	if (opt.expect_set_iommu_fail)
 		die(0, "VFIO_SET_IOMMU succeeded, --expect-set-iommu-fail wanted a failure");
+	run_cmd("after-set-iommu", opt.after_set_iommu);
 	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, opt.bdf);
 	if (device < 0)
 		die(errno, "VFIO_GROUP_GET_DEVICE_FD %s", opt.bdf);

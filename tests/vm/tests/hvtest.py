@@ -10,6 +10,7 @@ to the VFIO client as its --while-mapped/--after-unmap command, so that state
 seen in the middle of the client's life can be checked afterwards.
 
 Run as a script:  python3 hvtest.py snapshot DIR
+                  python3 hvtest.py bus-master BDF on|off
 """
 
 import json
@@ -596,11 +597,20 @@ def snapshot(d):
         json.dump({"rc": rc, "json": doc, "stdout": out, "stderr": err}, f)
 
 
+def bus_master_cmd(bdf, on):
+    """Shell command that turns a device's bus mastering on or off."""
+    return "%s %s bus-master %s %s" % (shlex.quote(sys.executable),
+                                       shlex.quote(os.path.join(HERE, "hvtest.py")),
+                                       shlex.quote(bdf), "on" if on else "off")
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] == "snapshot":
         snapshot(argv[2])
         return 0
-    print("usage: hvtest.py snapshot DIR", file=sys.stderr)
+    if len(argv) == 4 and argv[1] == "bus-master" and argv[3] in ("on", "off"):
+        return 0 if set_bus_master(argv[2], argv[3] == "on") == (argv[3] == "on") else 1
+    print("usage: hvtest.py snapshot DIR | bus-master BDF on|off", file=sys.stderr)
     return 2
 
 

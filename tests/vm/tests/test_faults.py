@@ -6,6 +6,7 @@ hypercalls under test, and checks that the driver's books, the sim's tables
 and the expect file agree afterwards.
 """
 
+import json
 import os
 import re
 
@@ -22,6 +23,7 @@ DEPOSIT = 0x48
 INSUFFICIENT_MEMORY = 0xb
 OPERATION_FAILED = 0x71
 OBJECT_IN_USE = 0x19
+INVALID_HYPERCALL_INPUT = 0x3
 DETACH_DEVICE_DOMAIN = 0xc4
 ATTACH_DEVICE_DOMAIN = 0xb2
 DELETE_DEVICE_DOMAIN = 0xc5
@@ -284,3 +286,68 @@ def test_refused_delete_keeps_the_id(tmp_path, attach_mode, tables):
         check_back_in_identity(tables, bdf, dom2)
         log = hvtest.dmesg_since(mark)
         assert not re.search(r"WARNING:|BUG:|Oops", log), log
+
+
+def leaked(rows):
+    return stat_record(rows, "pinned_leaked").get("pages")
+
+
+def test_refused_unmap_holds_frames(tmp_path, attach_mode, tables):
+    """fail '0xb3 0x71 100 1' and '0xb4 0x71 0 1': MAP_DMA fails after 100
+    pages; map_pages reports exactly those 100 as mapped, the core's unroll
+    unmaps them and the hypervisor refuses: the pages it still maps stay in
+    the books, each frame referenced by the driver (stats pinned_leaked, hvctl
+    status) so that VFIO's unpin cannot free it; freeing the domain unmaps
+    them and drops the references."""
+    attach_mode("domain")
+    before, failed = tmp_path / "before", tmp_path / "failed"
+    status_json = tmp_path / "status.json"
+    with hvtest.VfioBound(EDU0):
+        p = hvtest.client(EDU0, "--size", SIZE,
+                          "--before-map", then(snapshot_cmd(before),
+                                               knob_cmd("fail", "0x%x 0x%x 100 1" % (MAP, OPERATION_FAILED)),
+                                               knob_cmd("fail", "0x%x 0x%x 0 1" % (UNMAP, OPERATION_FAILED))),
+                          "--expect-map-fail", "--after-map-fail",
+                          then(snapshot_cmd(failed), "hvctl status --json > %s" % status_json))
+        assert "map-failed:" in p.stdout
+        b, f = Tables.snapshot(before), Tables.snapshot(failed)
+        dom = f.device_domain(EDU0)
+        sim_pages = f.sim_pages(dom)
+        assert len(sim_pages) == 100, "the sim maps %d pages, want the 100 the map did" % len(sim_pages)
+        assert_maps_exactly(f.driver_pages(dom), {i: pfn for i, (pfn, _) in sim_pages.items()},
+                            "driver mappings/%d against the sim's" % dom)
+        held = leaked(f.stats())
+        assert held is not None, "driver stats have no pinned_leaked record"
+        assert held - (leaked(b.stats()) or 0) == len(sim_pages), (held, len(sim_pages))
+        with open(status_json) as fh:
+            st = hvtest.find_records(json.load(fh), "pinned_leaked_pages")
+            assert [r["pinned_leaked_pages"] for r in st] == [held], "hvctl status: %r" % st
+    # The domain is gone: unmapped in the hypervisor, references dropped.
+    assert tables.sim_domain(dom) is None
+    assert leaked(tables.stats()) == (leaked(b.stats()) or 0), tables.stats()
+
+
+def test_all_reps_done_not_reissued(tmp_path, attach_mode, tables):
+    """fail '0xb3 0xb 4095 1': the first map call completes all its reps and
+    still says INSUFFICIENT_MEMORY.  Nothing is left to do: no deposit, no
+    re-issue (which would start past the last rep); the map succeeds."""
+    attach_mode("domain")
+    before, mapped = tmp_path / "before", tmp_path / "mapped"
+    size = 4 * MiB
+    with hvtest.VfioBound(EDU0):
+        hvtest.client(EDU0, "--size", size, "--expect", tmp_path / "expect",
+                      "--before-map", then(snapshot_cmd(before), knob_cmd(
+                          "fail", "0x%x 0x%x 4095 1" % (MAP, INSUFFICIENT_MEMORY))),
+                      "--while-mapped", snapshot_cmd(mapped))
+        b, m = Tables.snapshot(before), Tables.snapshot(mapped)
+        assert hvtest.read_text(os.path.join(m.sim_dir, "fail")).strip() == ""
+        dom = check_domain_mapped(m, EDU0, hvtest.read_expect(tmp_path / "expect"), size)
+        dep = hvtest.delta(stat_record(m.stats(), "deposits"), stat_record(b.stats(), "deposits"))
+        assert dep["calls"] == 0, "deposited after a call whose reps all completed: %r" % dep
+        sim = hvtest.delta(stat_call(m.sim_stats(), MAP), stat_call(b.sim_stats(), MAP))
+        # One failure (the injected one), every page mapped once, and no
+        # call that mapped nothing (a re-issue past the last rep).
+        assert sim["failures"] == 1 and sim["reps"] == size // PAGE, sim
+        assert stat_status(m.sim_stats(), INVALID_HYPERCALL_INPUT) == \
+            stat_status(b.sim_stats(), INVALID_HYPERCALL_INPUT), "a call was re-issued past its last rep"
+        check_back_in_identity(tables, EDU0, dom)
