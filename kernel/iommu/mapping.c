@@ -22,6 +22,7 @@
  */
 #include "hv_iommu.h"
 
+#include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -143,7 +144,7 @@ static void hv_map_log(struct hv_iommu_domain *hvdom, const char *what,
 /*
  * Page frames the hypervisor still maps though the iommu core unmapped them
  * (or freed their domain) because the hypervisor refused the unmap.  The
- * driver holds a page reference on each such RAM frame (hv_map_hold()), a
+ * driver holds a page reference on each such RAM frame (hv_frames_ref()), a
  * deliberate, visible leak, so that the kernel never reuses a page a device
  * can still reach; debugfs "stats" shows the count.
  */
@@ -171,22 +172,20 @@ static void hv_frames_ref(phys_addr_t pa, u64 npages, bool get)
 }
 
 /*
- * Unmap @npages at @iova in the hypervisor, to undo a map of ours.  Returns
- * the pages undone (from @iova on): @npages unless the hypervisor refused.
+ * Unmap @npages at @iova in the hypervisor, to undo a map of ours whose
+ * node is gone (unmapped meanwhile) or never counted as mapped (a failed
+ * replay, whose device domain is deleted next).
  */
-static u64 hv_map_undo_hv(struct hv_iommu_domain *hvdom, unsigned long iova,
-			  u64 pfn, u64 npages, gfp_t gfp)
+static void hv_map_undo_hv(struct hv_iommu_domain *hvdom, unsigned long iova,
+			   u64 pfn, u64 npages, gfp_t gfp)
 {
 	u64 done = 0;
 	u16 status;
 
 	if (npages && hv_hcall_unmap_device_gpa_pages(hvdom->id, iova, npages,
-						      gfp, &done, &status)) {
+						      gfp, &done, &status))
 		hv_map_log(hvdom, "undo of a map", iova, npages, pfn, done,
 			   status);
-		return done;
-	}
-	return npages;
 }
 
 static void hv_unmap_keep(struct hv_iommu_domain *hvdom,
@@ -214,6 +213,30 @@ static void hv_map_reserve_fill(struct hv_iommu_domain *hvdom, gfp_t gfp)
 	kfree(spare);
 }
 
+/*
+ * The map flags for a run: RAM is mapped cached, MMIO (a peer device's BAR
+ * that a VMM maps for peer-to-peer, or anything with IOMMU_MMIO) uncached,
+ * as Hyper-V maps MMIO.  No mapping is executable, so IOMMU_NOEXEC always
+ * holds.  Returns 0 or -EINVAL for a run that mixes RAM and MMIO.
+ */
+static int hv_map_flags(phys_addr_t paddr, size_t size, int prot, u32 *flags)
+{
+	*flags = HV_MAP_GPA_READABLE |
+		 (prot & IOMMU_WRITE ? HV_MAP_GPA_WRITABLE : 0);
+	switch (region_intersects(paddr, size, IORESOURCE_SYSTEM_RAM,
+				  IORES_DESC_NONE)) {
+	case REGION_INTERSECTS:
+		if (prot & IOMMU_MMIO)
+			*flags |= HV_MAP_GPA_NOT_CACHED;
+		return 0;
+	case REGION_DISJOINT:
+		*flags |= HV_MAP_GPA_NOT_CACHED;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /**
  * hv_iommu_map_pages() - iommu_domain_ops->map_pages
  * @domain: a paging domain.
@@ -223,7 +246,8 @@ static void hv_map_reserve_fill(struct hv_iommu_domain *hvdom, gfp_t gfp)
  * @pgcount: number of pages; the run [@paddr, @paddr + @pgsize * @pgcount)
  *	is physically contiguous.
  * @prot: IOMMU_READ/IOMMU_WRITE; the hypervisor requires READABLE, so the
- *	mapping is always readable.
+ *	mapping is always readable.  IOMMU_MMIO (or a run that is not RAM)
+ *	maps uncached; IOMMU_NOEXEC always holds (see hv_map_flags()).
  * @gfp: allocation flags (GFP_ATOMIC in atomic context).
  * @mapped: set to the bytes mapped from @iova on: all, or on failure what
  *	the hypervisor did map.
@@ -236,8 +260,9 @@ static void hv_map_reserve_fill(struct hv_iommu_domain *hvdom, gfp_t gfp)
  * hv_iommu_unmap_pages(), which deals with a refused unmap.
  *
  * Context: any allowed by @gfp; takes the domain's tree spinlock.
- * Return: 0, -EINVAL for unaligned arguments, -EEXIST if part of the range
- * is mapped, -ENOMEM, or -errno from the map hypercall.
+ * Return: 0, -EINVAL for unaligned arguments or a run mixing RAM and MMIO,
+ * -EEXIST if part of the range is mapped, -ENOMEM, or -errno from the map
+ * hypercall.
  */
 int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 		       phys_addr_t paddr, size_t pgsize, size_t pgcount,
@@ -259,6 +284,12 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 		return 0;
 	if (!IS_ALIGNED(iova | paddr | size, HV_HYP_PAGE_SIZE) || last < iova)
 		return -EINVAL;
+	if (hv_map_flags(paddr, size, prot, &map_flags)) {
+		pr_err("domain %u: IOVA 0x%lx-0x%lx: frames 0x%llx-0x%llx mix RAM and MMIO\n",
+		       hvdom->id, iova, last, HV_PFN(paddr),
+		       HV_PFN(paddr + size - 1));
+		return -EINVAL;
+	}
 
 	hv_map_reserve_fill(hvdom, gfp);
 	m = kzalloc(sizeof(*m), gfp);
@@ -267,8 +298,6 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 	m->it.start = iova;
 	m->it.last = last;
 	m->paddr = paddr;
-	map_flags = HV_MAP_GPA_READABLE |
-		    (prot & IOMMU_WRITE ? HV_MAP_GPA_WRITABLE : 0);
 	m->flags = map_flags;
 
 	spin_lock_irqsave(&hvdom->lock, flags);

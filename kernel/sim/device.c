@@ -53,6 +53,46 @@ u64 hv_sim_device_id(const struct hv_sim_device *dev)
 }
 
 /**
+ * hv_sim_pfn_is_bar() - is a page frame in a memory BAR of a PCI device?
+ * @pfn: page frame number (4 KiB pages).
+ * @bar_start: in/out: first pfn of the last BAR found (a cache; start a
+ *	call with *@bar_start == *@bar_end == 0).
+ * @bar_end: in/out: pfn after that BAR.
+ *
+ * Only devices on the bus count, by their assigned memory resources.  Lock
+ * held.
+ *
+ * Return: true if @pfn lies in one.
+ */
+bool hv_sim_pfn_is_bar(u64 pfn, unsigned long *bar_start,
+		       unsigned long *bar_end)
+{
+	struct hv_sim_device *dev;
+	unsigned long key;
+	int bar;
+
+	lockdep_assert_held(&hv_sim.lock);
+	if (pfn >= *bar_start && pfn < *bar_end)
+		return true;
+	xa_for_each(&hv_sim.devices, key, dev) {
+		if (!dev->pdev)
+			continue;
+		for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+			struct resource *res = &dev->pdev->resource[bar];
+
+			if (!(res->flags & IORESOURCE_MEM) || !res->start ||
+			    pfn < (res->start >> HV_HYP_PAGE_SHIFT) ||
+			    pfn > (res->end >> HV_HYP_PAGE_SHIFT))
+				continue;
+			*bar_start = res->start >> HV_HYP_PAGE_SHIFT;
+			*bar_end = (res->end >> HV_HYP_PAGE_SHIFT) + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
  * hv_sim_device_put_if_unused() - forget a device that left the bus
  * @dev: the device; freed if it is off the bus and back in the default domain.
  *

@@ -339,14 +339,35 @@ static void hv_sim_block_put(struct hv_sim_device_domain *domain,
 	hv_sim_pool_give(1);
 }
 
+/* The last RAM and BAR ranges a map found, for runs of frames. */
+struct hv_sim_frame_cache {
+	unsigned long ram_start, ram_end;
+	unsigned long bar_start, bar_end;
+};
+
+/*
+ * A device domain maps RAM, and for peer-to-peer the memory BARs of PCI
+ * devices (a VMM maps a passed-through device's BAR into the IOMMU); MMIO
+ * only uncached.  Anything else is no memory to map.
+ */
+static bool hv_sim_frame_ok(u64 pfn, u32 flags, struct hv_sim_frame_cache *fc)
+{
+	if (pfn > HV_SIM_PFN_MAX)
+		return false;
+	if (hv_sim_pfn_is_ram(pfn, &fc->ram_start, &fc->ram_end))
+		return true;
+	return (flags & HV_MAP_GPA_NOT_CACHED) &&
+	       hv_sim_pfn_is_bar(pfn, &fc->bar_start, &fc->bar_end);
+}
+
 static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
 			   unsigned long iova_pfn, u64 pfn, u32 flags,
-			   unsigned long *ram_start, unsigned long *ram_end)
+			   struct hv_sim_frame_cache *fc)
 {
 	unsigned long block = iova_pfn >> HV_SIM_BLOCK_SHIFT;
 	u16 status;
 
-	if (pfn > HV_SIM_PFN_MAX || !hv_sim_pfn_is_ram(pfn, ram_start, ram_end))
+	if (!hv_sim_frame_ok(pfn, flags, fc))
 		return HV_STATUS_INVALID_PARAMETER;
 	if (xa_load(&domain->pages, iova_pfn))
 		return HV_STATUS_INVALID_PARAMETER;
@@ -374,14 +395,15 @@ static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
  * Return: HV_STATUS_SUCCESS; INVALID_PARTITION_ID if the partition is not
  * self; INVALID_PARAMETER for bad fields, flags without READABLE or with
  * unknown bits, an unknown/default/null domain, a misaligned or out of range
- * IOVA, a page frame that is not RAM or an IOVA page already mapped;
+ * IOVA, a page frame that is neither RAM nor (mapped NOT_CACHED) in a PCI
+ * device's memory BAR, or an IOVA page already mapped;
  * INSUFFICIENT_MEMORY when the pool is empty; NO_RESOURCES if the host
  * cannot allocate.  call->rep_next is the first rep not done.
  */
 u16 hv_sim_map_device_gpa_pages(struct hv_sim_call *call)
 {
 	const struct hv_input_map_device_gpa_pages *in = call->input;
-	unsigned long ram_start = 0, ram_end = 0;
+	struct hv_sim_frame_cache fc = {};
 	struct hv_sim_device_domain *domain;
 	unsigned long base;
 	u16 status;
@@ -401,7 +423,7 @@ u16 hv_sim_map_device_gpa_pages(struct hv_sim_call *call)
 	base = in->target_device_va_base >> HV_HYP_PAGE_SHIFT;
 	for (i = call->rep_start; i < call->rep_end; i++) {
 		status = hv_sim_map_page(domain, base + i, in->gpa_page_list[i],
-					 in->map_flags, &ram_start, &ram_end);
+					 in->map_flags, &fc);
 		if (status != HV_STATUS_SUCCESS)
 			break;
 	}

@@ -228,6 +228,8 @@ void hv_sim_devices_exit(void);
 struct hv_sim_device *hv_sim_device_lookup(u64 device_id);
 u64 hv_sim_device_id(const struct hv_sim_device *dev);
 void hv_sim_device_put_if_unused(struct hv_sim_device *dev);
+bool hv_sim_pfn_is_bar(u64 pfn, unsigned long *bar_start,
+		       unsigned long *bar_end);
 void hv_sim_seq_devices_of(struct seq_file *m,
 			   const struct hv_sim_device_domain *domain,
 			   const struct hv_sim_partition *partition);

@@ -56,6 +56,8 @@ static const char *prog = "vfio-client";
 
 struct options {
 	const char *bdf;
+	const char *also;		/* a second device's group, or NULL */
+	const char *after_also_gone;
 	uint64_t size;
 	uint64_t iova;
 	unsigned int chunks;
@@ -73,6 +75,8 @@ struct options {
 	const char *after_map_fail;
 	const char *after_partial;
 	const char *after_unmap;
+	int map_bar;			/* BAR index to map, or -1 */
+	uint64_t bar_iova;
 	int partial;			/* --partial-unmap given */
 	uint64_t partial_off;
 	uint64_t partial_len;
@@ -102,6 +106,15 @@ static void usage(FILE *f)
 "      --after-set-iommu-fail CMD  run CMD after that failure, group still held\n"
 "      --before-map CMD      run CMD after SET_IOMMU, before MAP_DMA\n"
 "  -w, --while-mapped CMD    run CMD while everything is mapped\n"
+"      --also BDF2           put BDF2's group in the container too, after\n"
+"                            SET_IOMMU (and --after-set-iommu); it leaves the\n"
+"                            container right after --while-mapped, mappings\n"
+"                            still in place\n"
+"      --after-also-gone CMD run CMD once BDF2's group left the container\n"
+"  -b, --map-bar N           also map the device's BAR N (mmap of the device\n"
+"                            fd, as a VMM maps a BAR for peer-to-peer) while\n"
+"                            mapped; unmapped before the buffer\n"
+"      --bar-iova ADDR       IOVA of the BAR (default 0x200000000)\n"
 "  -u, --partial-unmap OFF:LEN  unmap [iova+OFF, +LEN) first (with type1v2\n"
 "                            it must cover whole chunks, see --chunks)\n"
 "      --after-partial CMD   run CMD after the partial unmap\n"
@@ -208,6 +221,26 @@ static int device_group(const char *bdf)
 	return (int)g;
 }
 
+/* Open group @gnum of device @bdf, check it is viable, put it in @container. */
+static int group_join(int container, int gnum, const char *bdf)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[PATH_MAX];
+	int group;
+
+	snprintf(path, sizeof(path), "/dev/vfio/%d", gnum);
+	group = open(path, O_RDWR | O_CLOEXEC);
+	if (group < 0)
+		die(errno, "open %s (is %s bound to vfio-pci?)", path, bdf);
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status))
+		die(errno, "VFIO_GROUP_GET_STATUS %s", path);
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		die(0, "group %d is not viable (bind every device in it to vfio-pci)", gnum);
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
+		die(errno, "VFIO_GROUP_SET_CONTAINER group %d", gnum);
+	return group;
+}
+
 /* Map [vaddr, +size) at iova in opt->chunks calls; returns 0 or an errno. */
 static int map_dma(int container, const struct options *opt, void *vaddr,
 		   double *seconds)
@@ -240,6 +273,41 @@ static int map_dma(int container, const struct options *opt, void *vaddr,
 	}
 	*seconds = now() - t0;
 	return 0;
+}
+
+/*
+ * Map the device's BAR @bar (mmap of its region) at @iova; returns its size
+ * and its mapping in *@vaddr (munmap it before closing the device).
+ */
+static uint64_t map_bar(int container, int device, int bar, uint64_t iova,
+			void **vaddr)
+{
+	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = bar };
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.iova = iova,
+	};
+	void *p;
+
+	if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &ri))
+		die(errno, "VFIO_DEVICE_GET_REGION_INFO BAR %d", bar);
+	if (!ri.size || !(ri.flags & VFIO_REGION_INFO_FLAG_MMAP))
+		die(0, "BAR %d: size 0x%llx, flags 0x%x: not an mmap-able BAR", bar,
+		    (unsigned long long)ri.size, ri.flags);
+	p = mmap(NULL, ri.size, PROT_READ | PROT_WRITE, MAP_SHARED, device,
+		 (off_t)ri.offset);
+	if (p == MAP_FAILED)
+		die(errno, "mmap BAR %d", bar);
+	map.vaddr = (uintptr_t)p;
+	map.size = ri.size;
+	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
+		die(errno, "VFIO_IOMMU_MAP_DMA BAR %d iova 0x%llx size 0x%llx", bar,
+		    (unsigned long long)iova, (unsigned long long)ri.size);
+	printf("bar-mapped: bar %d iova 0x%llx bytes %llu\n", bar,
+	       (unsigned long long)iova, (unsigned long long)ri.size);
+	*vaddr = p;
+	return ri.size;
 }
 
 static void unmap_dma(int container, uint64_t iova, uint64_t size,
@@ -318,6 +386,9 @@ enum {
 	OPT_AFTER_SET_IOMMU,
 	OPT_EXPECT_SET_IOMMU_FAIL,
 	OPT_AFTER_SET_IOMMU_FAIL,
+	OPT_BAR_IOVA,
+	OPT_ALSO,
+	OPT_AFTER_ALSO_GONE,
 };
 
 static void parse_args(int argc, char **argv, struct options *opt)
@@ -337,6 +408,10 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "after-set-iommu-fail", required_argument, NULL, OPT_AFTER_SET_IOMMU_FAIL },
 		{ "before-map",		required_argument, NULL, OPT_BEFORE_MAP },
 		{ "while-mapped",	required_argument, NULL, 'w' },
+		{ "also",		required_argument, NULL, OPT_ALSO },
+		{ "after-also-gone",	required_argument, NULL, OPT_AFTER_ALSO_GONE },
+		{ "map-bar",		required_argument, NULL, 'b' },
+		{ "bar-iova",		required_argument, NULL, OPT_BAR_IOVA },
 		{ "partial-unmap",	required_argument, NULL, 'u' },
 		{ "after-partial",	required_argument, NULL, OPT_AFTER_PARTIAL },
 		{ "after-unmap",	required_argument, NULL, 'a' },
@@ -353,8 +428,10 @@ static void parse_args(int argc, char **argv, struct options *opt)
 	opt->size = 64UL << 20;
 	opt->iova = 0x100000000ULL;
 	opt->chunks = 1;
+	opt->map_bar = -1;
+	opt->bar_iova = 0x200000000ULL;
 
-	while ((c = getopt_long(argc, argv, "d:s:i:c:HNe:pw:u:a:Fh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:i:c:HNe:pb:w:u:a:Fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': opt->bdf = optarg; break;
 		case 's': opt->size = parse_size(optarg, "size"); break;
@@ -374,6 +451,15 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		case OPT_EXPECT_SET_IOMMU_FAIL: opt->expect_set_iommu_fail = 1; break;
 		case OPT_AFTER_SET_IOMMU_FAIL: opt->after_set_iommu_fail = optarg; break;
 		case OPT_BEFORE_MAP: opt->before_map = optarg; break;
+		case 'b':
+			chunks = parse_size(optarg, "BAR index");
+			if (chunks > VFIO_PCI_BAR5_REGION_INDEX)
+				die(0, "bad BAR index '%s' (0-5)", optarg);
+			opt->map_bar = (int)chunks;
+			break;
+		case OPT_ALSO: opt->also = optarg; break;
+		case OPT_AFTER_ALSO_GONE: opt->after_also_gone = optarg; break;
+		case OPT_BAR_IOVA: opt->bar_iova = parse_size(optarg, "BAR iova"); break;
 		case 'w': opt->while_mapped = optarg; break;
 		case 'u':
 			colon = strchr(optarg, ':');
@@ -408,6 +494,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			     opt->partial_len % PAGE_4K ||
 			     opt->partial_off + opt->partial_len > opt->size))
 		die(0, "--partial-unmap must be a non-empty, 4K-aligned range inside the buffer");
+	if (opt->after_also_gone && !opt->also)
+		die(0, "--after-also-gone needs --also");
 	if (opt->after_set_iommu_fail && !opt->expect_set_iommu_fail)
 		die(0, "--after-set-iommu-fail needs --expect-set-iommu-fail");
 	if ((opt->after_map_fail || opt->retry_map) && !opt->expect_map_fail)
@@ -420,13 +508,12 @@ static void parse_args(int argc, char **argv, struct options *opt)
 int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char path[PATH_MAX];
-	int container, group, device, hvsim = -1;
-	uint64_t partition_id = 0;
+	int container, group, device, hvsim = -1, group2 = -1;
+	uint64_t partition_id = 0, bar_size = 0;
 	size_t alloc;
 	double seconds;
 	char *buf, *p;
+	void *bar = NULL;
 	int gnum, err, version;
 
 	parse_args(argc, argv, &opt);
@@ -445,16 +532,7 @@ int main(int argc, char **argv)
 
 	/* The device's group, into the container. */
 	gnum = device_group(opt.bdf);
-	snprintf(path, sizeof(path), "/dev/vfio/%d", gnum);
-	group = open(path, O_RDWR | O_CLOEXEC);
-	if (group < 0)
-		die(errno, "open %s (is %s bound to vfio-pci?)", path, opt.bdf);
-	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status))
-		die(errno, "VFIO_GROUP_GET_STATUS %s", path);
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
-		die(0, "group %d is not viable (bind every device in it to vfio-pci)", gnum);
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
-		die(errno, "VFIO_GROUP_SET_CONTAINER group %d", gnum);
+	group = group_join(container, gnum, opt.bdf);
 	printf("group: %d\n", gnum);
 
 	/* Direct attach: own a guest partition before the domain's first attach. */
@@ -487,6 +565,10 @@ int main(int argc, char **argv)
 	if (opt.expect_set_iommu_fail)
 		die(0, "VFIO_SET_IOMMU succeeded, --expect-set-iommu-fail wanted a failure");
 	run_cmd("after-set-iommu", opt.after_set_iommu);
+	if (opt.also) {
+		group2 = group_join(container, device_group(opt.also), opt.also);
+		printf("also: %s\n", opt.also);
+	}
 	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, opt.bdf);
 	if (device < 0)
 		die(errno, "VFIO_GROUP_GET_DEVICE_FD %s", opt.bdf);
@@ -526,7 +608,20 @@ int main(int argc, char **argv)
 
 	if (opt.expect_file)
 		write_expect(opt.expect_file, &opt, buf);
+	if (opt.map_bar >= 0)
+		bar_size = map_bar(container, device, opt.map_bar, opt.bar_iova,
+				   &bar);
 	run_cmd("while-mapped", opt.while_mapped);
+	if (group2 >= 0) {
+		if (ioctl(group2, VFIO_GROUP_UNSET_CONTAINER))
+			die(errno, "VFIO_GROUP_UNSET_CONTAINER (%s)", opt.also);
+		close(group2);
+		run_cmd("after-also-gone", opt.after_also_gone);
+	}
+	if (bar_size) {
+		unmap_dma(container, opt.bar_iova, bar_size, bar_size, "bar");
+		munmap(bar, bar_size);
+	}
 
 	if (opt.partial) {
 		unmap_dma(container, opt.iova + opt.partial_off, opt.partial_len,

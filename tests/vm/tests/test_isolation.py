@@ -12,7 +12,8 @@ the device where it was, in the hypervisor and in the books.
 import re
 
 import hvtest
-from hvtest import (BLOCKED, EDU0, IDENTITY, MiB, Tables, num, knob_cmd, snapshot_cmd)
+from hvtest import (BLOCKED, EDU0, EDU1, IDENTITY, MiB, PAGE, Tables, num, knob_cmd, snapshot_cmd,
+                    stat_record)
 
 ATTACH_DEVICE_DOMAIN = 0xb2
 OPERATION_FAILED = 0x71
@@ -83,3 +84,50 @@ def test_refused_enter_rolls_back(tmp_path, attach_mode, tables):
     assert tables.sim_audit()[AUDIT] == before, hvtest.knob("audit")
     log = hvtest.dmesg_since(mark)
     assert not re.search(r"WARNING:|BUG:|Oops", log), log
+
+
+DETACH_DEVICE_DOMAIN = 0xc4
+OBJECT_IN_USE = 0x19
+
+
+def test_freed_domain_unmapped_with_device_stranded(tmp_path, attach_mode, tables):
+    """VFIO frees a domain that is not its last one without unmapping it
+    (vfio_iommu_type1_detach_group()) and unpins the pages later.  Two
+    domains in one container: 00:03.0 direct-attached to the client's
+    partition, 00:04.0 in a device domain (attach_mode=domain for its group,
+    so it cannot join the direct one).  00:04.0's group leaves with its detach
+    refused three times ('0xc4 0x19 0 3': VFIO's detach, the retry in ->free,
+    the group's release): the device stays, stranded, and the freed domain is
+    still unmapped in the hypervisor."""
+    attach_mode("auto")
+    mapped, gone = tmp_path / "mapped", tmp_path / "gone"
+    size = 4 * MiB
+    with hvtest.VfioBound(EDU0), hvtest.VfioBound(EDU1):
+        hvtest.client(EDU0, "--partition", "--size", size,
+                      "--after-set-iommu", "echo domain > %s/attach_mode" % hvtest.PARAMS,
+                      "--also", EDU1,
+                      "--while-mapped", " && ".join((snapshot_cmd(mapped), knob_cmd(
+                          "fail", "0x%x 0x%x 0 3" % (DETACH_DEVICE_DOMAIN, OBJECT_IN_USE)))),
+                      "--after-also-gone", snapshot_cmd(gone))
+        m, g = Tables.snapshot(mapped), Tables.snapshot(gone)
+        d1, d2 = m.device_domain(EDU0), m.device_domain(EDU1)
+        assert m.domain(d1)["mode"] == "direct" and m.domain(d2)["mode"] == "domain", \
+            (m.domain(d1), m.domain(d2))
+        assert len(m.sim_pages(d2)) == size // PAGE
+        assert hvtest.read_text(g.sim_dir + "/fail").strip() == "", "the detach injections never fired"
+        # 00:04.0 is stranded in the freed domain, as the hypervisor says ...
+        dev = g.device(EDU1)
+        assert num(dev["domain"]) == d2 and dev["state"] == "detach-failed", dev
+        assert g.domain(d2).get("state") == "stranded", g.domain(d2)
+        assert num(g.sim_device(EDU1)["domain"]) == d2
+        # ... and nothing is mapped in it any more, in either view.
+        assert g.sim_pages(d2) == {}, "the hypervisor still maps %d pages of freed domain %d" % (
+            len(g.sim_pages(d2)), d2)
+        assert g.driver_mappings(d2) == []
+        assert stat_record(g.stats(), "pinned_leaked") == stat_record(m.stats(), "pinned_leaked")
+    # The next VFIO user of 00:04.0 gets it out; the stranded domain goes.
+    attach_mode("domain")
+    with hvtest.VfioBound(EDU1):
+        hvtest.client(EDU1, "--size", size)
+    assert tables.device_domain(EDU1) == IDENTITY
+    assert tables.domain(d2) is None and tables.sim_domain(d2) is None

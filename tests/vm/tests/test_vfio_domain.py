@@ -66,3 +66,41 @@ def test_partial_unmap_splits(tmp_path, attach_mode, tables, chunks, cut):
             assert last < IOVA + off or first >= IOVA + off + length, \
                 "mapping %#x-%#x overlaps the unmapped hole" % (first, last)
         check_back_in_identity(tables, EDU0, dom)
+
+
+NOT_CACHED = 0x200000
+BAR_IOVA = 0x200000000
+
+
+def bar0(bdf):
+    """(start, size) of a device's BAR 0, from sysfs."""
+    with open("/sys/bus/pci/devices/%s/resource" % bdf) as f:
+        start, end, _flags = (int(x, 16) for x in f.readline().split())
+    return start, end - start + 1
+
+
+def test_map_bar_peer_to_peer(tmp_path, attach_mode, tables):
+    """A VMM maps a passed-through device's BAR into the IOMMU, as QEMU does
+    for peer-to-peer: the map succeeds, the hypervisor maps the BAR's frames
+    uncached (MMIO), the driver's books say the same, and no map failure is
+    logged."""
+    attach_mode("domain")
+    start, size = bar0(EDU0)
+    mapped = tmp_path / "mapped"
+    mark = hvtest.kmsg_mark()
+    with hvtest.VfioBound(EDU0):
+        p = hvtest.client(EDU0, "--size", 4 * MiB, "--map-bar", 0, "--bar-iova", BAR_IOVA,
+                          "--while-mapped", hvtest.snapshot_cmd(mapped))
+        assert "bar-mapped:" in p.stdout, p.stdout
+        m = Tables.snapshot(mapped)
+        dom = m.device_domain(EDU0)
+        sim = {i: v for i, v in m.sim_pages(dom).items() if BAR_IOVA <= i < BAR_IOVA + size}
+        expect = {BAR_IOVA + off: (start + off) >> 12 for off in range(0, size, PAGE)}
+        assert_maps_exactly(sim, expect, "sim mappings of the BAR in domain %d" % dom)
+        assert all(flags & NOT_CACHED for _, flags in sim.values()), \
+            "BAR frames mapped cached: %s" % sorted({f for _, f in sim.values()})
+        drv = {i: v for i, v in m.driver_pages(dom).items() if BAR_IOVA <= i < BAR_IOVA + size}
+        assert_maps_exactly(drv, expect, "driver mappings/%d of the BAR" % dom)
+        check_back_in_identity(tables, EDU0, dom)
+    log = hvtest.dmesg_since(mark)
+    assert "map of IOVA" not in log and "map_device_gpa_pages" not in log, log
