@@ -13,7 +13,10 @@
  * something else") forbids the device to reach domain 0 meanwhile, so its
  * bus mastering is turned off for the hop and put back afterwards, with
  * user-space config access (sysfs, VFIO) blocked so that nobody turns it on
- * in between.  The command register is written directly: pdev->is_busmaster
+ * in between.  The block is only tried: whoever holds it already (a reset
+ * under pci_dev_lock(), which newer kernels let block the device through
+ * the IOMMU) keeps user space out too, and waiting for it here would
+ * deadlock.  The command register is written directly: pdev->is_busmaster
  * is the owner's record and does not change.
  */
 #include "hv_iommu.h"
@@ -27,8 +30,7 @@
  *
  * A record whose device was released has no device to quiesce.
  *
- * Context: process context (may sleep waiting for user config access);
- * caller holds hv_iommu_lock.
+ * Context: process context; caller holds hv_iommu_lock.
  */
 void hv_iommu_hop_begin(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop)
 {
@@ -36,7 +38,7 @@ void hv_iommu_hop_begin(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop)
 	hop->command = 0;
 	if (!hop->pdev)
 		return;
-	pci_cfg_access_lock(hop->pdev);
+	hop->blocked = pci_cfg_access_trylock(hop->pdev);
 	pci_read_config_word(hop->pdev, PCI_COMMAND, &hop->command);
 	if (hop->command & PCI_COMMAND_MASTER)
 		pci_write_config_word(hop->pdev, PCI_COMMAND,
@@ -65,5 +67,6 @@ void hv_iommu_hop_end(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop)
 		else
 			pci_err(hop->pdev, "left in the default domain after a refused attach: bus mastering stays off\n");
 	}
-	pci_cfg_access_unlock(hop->pdev);
+	if (hop->blocked)
+		pci_cfg_access_unlock(hop->pdev);
 }

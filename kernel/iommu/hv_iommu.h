@@ -172,10 +172,12 @@ struct hv_iommu_dev {
  * struct hv_iommu_hop - a device's state across a hop through domain 0
  * @pdev: the PCI device, or NULL (released: nothing to quiesce).
  * @command: its PCI command register before the hop.
+ * @blocked: user-space config access is blocked by us (to unblock).
  */
 struct hv_iommu_hop {
 	struct pci_dev *pdev;
 	u16 command;
+	bool blocked;
 };
 
 static inline struct hv_iommu_domain *to_hv_domain(struct iommu_domain *d)

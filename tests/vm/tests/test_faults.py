@@ -298,10 +298,12 @@ def test_refused_unmap_holds_frames(tmp_path, attach_mode, tables):
     unmaps them and the hypervisor refuses: the pages it still maps stay in
     the books, each frame referenced by the driver (stats pinned_leaked, hvctl
     status) so that VFIO's unpin cannot free it; freeing the domain unmaps
-    them and drops the references."""
+    them and drops the references.  Both failures are logged with the domain,
+    device, IOVA range and first frame."""
     attach_mode("domain")
     before, failed = tmp_path / "before", tmp_path / "failed"
     status_json = tmp_path / "status.json"
+    mark = hvtest.kmsg_mark()
     with hvtest.VfioBound(EDU0):
         p = hvtest.client(EDU0, "--size", SIZE,
                           "--before-map", then(snapshot_cmd(before),
@@ -325,6 +327,14 @@ def test_refused_unmap_holds_frames(tmp_path, attach_mode, tables):
     # The domain is gone: unmapped in the hypervisor, references dropped.
     assert tables.sim_domain(dom) is None
     assert leaked(tables.stats()) == (leaked(b.stats()) or 0), tables.stats()
+    log = hvtest.dmesg_since(mark)
+    first = min(sim_pages)
+    for what, done in (("map", 100), ("unmap", 0)):
+        line = (r"domain %d \(%s\): %s of IOVA 0x%x-0x[0-9a-f]+ \(first frame 0x%x\) "
+                r"stopped after %d of \d+ pages: HV_STATUS_OPERATION_FAILED" % (
+                    dom, re.escape(EDU0), what, first, sim_pages[first][0], done))
+        assert re.search(line, log), "no log line /%s/ in:\n%s" % (line, log)
+    assert not re.search(r"WARNING:|BUG:|Oops", log), log
 
 
 def test_all_reps_done_not_reissued(tmp_path, attach_mode, tables):
