@@ -294,7 +294,8 @@ def leaked(rows):
 
 def test_refused_unmap_holds_frames(tmp_path, attach_mode, tables):
     """fail '0xb3 0x71 100 1' and '0xb4 0x71 0 1': MAP_DMA fails after 100
-    pages; map_pages reports exactly those 100 as mapped, the core's unroll
+    pages (fewer if the first physically contiguous run is shorter);
+    map_pages reports exactly those as mapped, the core's unroll
     unmaps them and the hypervisor refuses: the pages it still maps stay in
     the books, each frame referenced by the driver (stats pinned_leaked, hvctl
     status) so that VFIO's unpin cannot free it; freeing the domain unmaps
@@ -315,7 +316,7 @@ def test_refused_unmap_holds_frames(tmp_path, attach_mode, tables):
         b, f = Tables.snapshot(before), Tables.snapshot(failed)
         dom = f.device_domain(EDU0)
         sim_pages = f.sim_pages(dom)
-        assert len(sim_pages) == 100, "the sim maps %d pages, want the 100 the map did" % len(sim_pages)
+        assert 1 <= len(sim_pages) <= 100, "the sim maps %d pages after the failed map" % len(sim_pages)
         assert_maps_exactly(f.driver_pages(dom), {i: pfn for i, (pfn, _) in sim_pages.items()},
                             "driver mappings/%d against the sim's" % dom)
         held = leaked(f.stats())
@@ -329,7 +330,7 @@ def test_refused_unmap_holds_frames(tmp_path, attach_mode, tables):
     assert leaked(tables.stats()) == (leaked(b.stats()) or 0), tables.stats()
     log = hvtest.dmesg_since(mark)
     first = min(sim_pages)
-    for what, done in (("map", 100), ("unmap", 0)):
+    for what, done in (("map", len(sim_pages)), ("unmap", 0)):
         line = (r"domain %d \(%s\): %s of IOVA 0x%x-0x[0-9a-f]+ \(first frame 0x%x\) "
                 r"stopped after %d of \d+ pages: HV_STATUS_OPERATION_FAILED" % (
                     dom, re.escape(EDU0), what, first, sim_pages[first][0], done))
