@@ -7,10 +7,11 @@
  * reaches all of the root's memory (HVCALL_ATTACH_DEVICE_DOMAIN and
  * HVCALL_ATTACH_DEVICE refuse a device that is elsewhere).  Moving a device
  * between two other domains is therefore detach (to domain 0), then attach.
- * The iommu core's contract for such a change (include/linux/iommu.h,
- * attach_dev; drivers/iommu/iommu.c __iommu_group_set_domain() of 6.1: "DMA
- * must only be able to access either new_domain or group->domain, never
- * something else") forbids the device to reach domain 0 meanwhile, so its
+ * The iommu core's contract for such a change (drivers/iommu/iommu.c,
+ * __iommu_group_set_domain() of 6.1, __iommu_group_set_domain_internal() of
+ * 6.12: "DMA must only be able to access either new_domain or
+ * group->domain, never something else") forbids the device to reach
+ * domain 0 meanwhile, so its
  * bus mastering is turned off for the hop and put back afterwards, with
  * user-space config access (sysfs, VFIO) blocked so that nobody turns it on
  * in between.  The block is only tried: whoever holds it already (a reset

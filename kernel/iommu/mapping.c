@@ -256,8 +256,9 @@ static int hv_map_flags(phys_addr_t paddr, size_t size, int prot, u32 *flags)
  * the hypervisor.  A map that fails part-way keeps (in the tree and the
  * hypervisor) and reports in @mapped exactly the pages the hypervisor
  * mapped: the core unmaps what a failed map_pages reports mapped (iommu.c
- * __iommu_map(), "unroll mapping in case something went wrong") through
- * hv_iommu_unmap_pages(), which deals with a refused unmap.
+ * __iommu_map() of 6.1, iommu_map_nosync() of 6.12: "unroll mapping in case
+ * something went wrong") through hv_iommu_unmap_pages(), which deals with
+ * a refused unmap.
  *
  * Context: any allowed by @gfp; takes the domain's tree spinlock.
  * Return: 0, -EINVAL for unaligned arguments or a run mixing RAM and MMIO,
