@@ -30,10 +30,6 @@ struct module;
  *	page from @input_page() (or NULL for calls without input), @output the
  *	page from @output_page() or NULL.  Interrupts are disabled.  Returns the
  *	raw hypercall result value; never fails in any other way.
- * @current_partition: direct attach: find the guest partition that the
- *	calling process (a VMM) owns.  Returns 0 and sets *@partition_id, or
- *	-ENOENT if the process owns none.  May sleep.  Optional (NULL: direct
- *	attach is never available).
  */
 struct hv_backend {
 	const char *name;
@@ -41,7 +37,6 @@ struct hv_backend {
 	void *(*input_page)(void);
 	void *(*output_page)(void);
 	u64 (*hypercall)(u64 control, void *input, void *output);
-	int (*current_partition)(u64 *partition_id);
 };
 
 /* Exported (GPL) by hv_sim.ko; the driver finds it with symbol_get(). */

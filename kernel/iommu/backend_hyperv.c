@@ -34,12 +34,6 @@ static u64 hv_iommu_hyperv_hypercall(u64 control, void *input, void *output)
 	return hv_do_hypercall(control, input, output);
 }
 
-/*
- * The partition a VMM process owns is known to the root partition's VMM
- * driver (MSHV), not to this driver; without it direct attach is not
- * offered (current_partition is NULL) and paging domains use device
- * domains.
- */
 const struct hv_backend hv_iommu_hyperv_backend = {
 	.name = "hyperv",
 	.owner = THIS_MODULE,
