@@ -17,6 +17,15 @@
 struct module;
 
 /**
+ * enum hv_role - what this kernel is to the hypervisor
+ * @HV_ROLE_ROOT: the root partition (owns the hardware, offers device
+ *	domains with a default stage-2 identity domain).
+ * @HV_ROLE_L1VH: an L1 virtual host (a child partition that is the parent
+ *	of its own guests): no default stage-2 domain, direct attach only.
+ */
+enum hv_role { HV_ROLE_ROOT, HV_ROLE_L1VH };
+
+/**
  * struct hv_backend - one way of reaching the hypervisor
  * @name: "hyperv" or "sim"; shown in sysfs and by hvctl status.
  * @owner: module implementing the backend (pinned while the driver uses it).
@@ -34,6 +43,10 @@ struct module;
  *	calling process (a VMM) owns.  Returns 0 and sets *@partition_id, or
  *	-ENOENT if the process owns none.  May sleep.  Optional (NULL: direct
  *	attach is never available).
+ * @role: what this kernel is to the hypervisor.  hyperv: CPUID 0x40000003
+ *	EBX bit 12 (CpuManagement) set = root, else L1VH; sim: its ``role``
+ *	load parameter.  Constant for the backend's lifetime; any context.
+ *	Returns the &enum hv_role.
  */
 struct hv_backend {
 	const char *name;
@@ -42,6 +55,7 @@ struct hv_backend {
 	void *(*output_page)(void);
 	u64 (*hypercall)(u64 control, void *input, void *output);
 	int (*current_partition)(u64 *partition_id);
+	enum hv_role (*role)(void);
 };
 
 /* Exported (GPL) by hv_sim.ko; the driver finds it with symbol_get(). */
