@@ -236,6 +236,162 @@ struct hv_input_deposit_memory {
 #define HV_DEPOSIT_MEMORY_MAX						\
 	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_deposit_memory)) / sizeof(u64))
 
+/*
+ * SynIC (TLFS "Synthetic interrupt controller"): per virtual processor MSRs,
+ * the 256-byte message every SINT's slot of the message page (SIMP) holds,
+ * and the message types and payloads the root partition's VMM receives.
+ * Layouts: ../shared/hyperv-abi.md (MSRs), hyperv-abi-vmm.md section 2.
+ */
+#define HV_MSR_SCONTROL				0x40000080
+#define HV_MSR_SVERSION				0x40000081
+#define HV_MSR_SIEFP				0x40000082
+#define HV_MSR_SIMP				0x40000083
+#define HV_MSR_EOM				0x40000084
+#define HV_MSR_SIRBP				0x40000085
+#define HV_MSR_SINT0				0x40000090
+#define HV_MSR_SINT15				0x4000009f
+#define HV_MSR_SINT(n)				(HV_MSR_SINT0 + (n))
+
+/* SCONTROL, SIMP, SIEFP, SIRBP: bit 0 enable; bits 12-63 the page's GPA. */
+#define HV_SYNIC_ENABLE				BIT_ULL(0)
+#define HV_SYNIC_PAGE_MASK			GENMASK_ULL(63, 12)
+
+/* SINTn */
+#define HV_SINT_VECTOR_MASK			GENMASK_ULL(7, 0)
+#define HV_SINT_MASKED				BIT_ULL(16)
+#define HV_SINT_AUTO_EOI			BIT_ULL(17)
+#define HV_SINT_POLLING				BIT_ULL(18)
+#define HV_SINT_AS_INTERCEPT			BIT_ULL(19)
+#define HV_SINT_PROXY				BIT_ULL(20)
+
+#define HV_SYNIC_SINT_COUNT			16
+/* Who uses which SINT in a root partition or L1VH (seed 002). */
+#define HV_SYNIC_INTERCEPTION_SINT_INDEX	0
+#define HV_SYNIC_VMBUS_SINT_INDEX		2
+#define HV_SYNIC_DOORBELL_SINT_INDEX		5
+
+#define HV_MESSAGE_SIZE				256
+#define HV_MESSAGE_PAYLOAD_BYTES		240
+
+/* hv_message.header.message_type */
+#define HVMSG_NONE				0x00000000
+#define HVMSG_UNMAPPED_GPA			0x80000000
+#define HVMSG_GPA_INTERCEPT			0x80000001
+#define HVMSG_UNRECOVERABLE_EXCEPTION		0x80000021
+#define HVMSG_OPAQUE_INTERCEPT			0x8000003f
+#define HVMSG_SYNIC_SINT_INTERCEPT		0x80000061
+#define HVMSG_ASYNC_CALL_COMPLETION		0x80000070
+#define HVMSG_X64_IO_PORT_INTERCEPT		0x80010000
+#define HVMSG_X64_HALT				0x80010007
+
+/* hv_message.header.flags */
+#define HV_MESSAGE_FLAG_PENDING			BIT(0)
+
+/**
+ * struct hv_message_header - the first 16 bytes of a SynIC message
+ * @message_type: HVMSG_*; HVMSG_NONE marks the slot free.
+ * @payload_size: bytes of @payload in use (at most 240).
+ * @flags: HV_MESSAGE_FLAG_PENDING: the hypervisor holds another message for
+ *	this SINT and delivers it after the slot is freed and EOM written.
+ * @reserved: zero.
+ * @sender: the sending partition's id for intercepts, else a port id.
+ */
+struct hv_message_header {
+	u32 message_type;
+	u8 payload_size;
+	u8 flags;
+	u8 reserved[2];
+	u64 sender;
+} __packed;
+
+/**
+ * struct hv_message - one slot of the SynIC message page (256 bytes)
+ * @header: type, size, flags, sender.
+ * @payload: type-specific bytes, as u64 for alignment.
+ */
+struct hv_message {
+	struct hv_message_header header;
+	u64 payload[HV_MESSAGE_PAYLOAD_BYTES / sizeof(u64)];
+} __packed;
+
+static_assert(sizeof(struct hv_message_header) == 16);
+static_assert(sizeof(struct hv_message) == HV_MESSAGE_SIZE);
+
+/* Access types of a memory intercept. */
+#define HV_INTERCEPT_ACCESS_READ		0
+#define HV_INTERCEPT_ACCESS_WRITE		1
+#define HV_INTERCEPT_ACCESS_EXECUTE		2
+
+/**
+ * struct hv_x64_segment_register - a segment register in intercept messages
+ * @base: segment base.
+ * @limit: segment limit.
+ * @selector: selector.
+ * @attributes: access rights.
+ */
+struct hv_x64_segment_register {
+	u64 base;
+	u32 limit;
+	u16 selector;
+	u16 attributes;
+} __packed;
+
+/**
+ * struct hv_x64_memory_intercept_message - payload of HVMSG_UNMAPPED_GPA and
+ * HVMSG_GPA_INTERCEPT (80 bytes)
+ * @vp_index: the intercepted virtual processor.
+ * @instruction_length: bits 0-3 instruction length, bits 4-7 cr8.
+ * @intercept_access_type: HV_INTERCEPT_ACCESS_*.
+ * @execution_state: cpl, cr0.pe, efer.lma, vtl... (see hyperv-abi-vmm.md).
+ * @cs_segment: the code segment.
+ * @rip: instruction pointer.
+ * @rflags: flags.
+ * @cache_type: memory type of the access.
+ * @instruction_byte_count: valid bytes in @instruction_bytes.
+ * @access_info: bit 0 gva valid, bit 1 gva-gpa valid, ...
+ * @tpr_priority: task priority.
+ * @reserved: zero.
+ * @guest_virtual_address: the GVA, when valid.
+ * @guest_physical_address: the GPA accessed.
+ * @instruction_bytes: the faulting instruction.
+ */
+struct hv_x64_memory_intercept_message {
+	u32 vp_index;
+	u8 instruction_length;
+	u8 intercept_access_type;
+	u16 execution_state;
+	struct hv_x64_segment_register cs_segment;
+	u64 rip;
+	u64 rflags;
+	u32 cache_type;
+	u8 instruction_byte_count;
+	u8 access_info;
+	u8 tpr_priority;
+	u8 reserved;
+	u64 guest_virtual_address;
+	u64 guest_physical_address;
+	u8 instruction_bytes[16];
+} __packed;
+
+static_assert(sizeof(struct hv_x64_memory_intercept_message) == 80);
+
+/**
+ * struct hv_opaque_intercept_message - payload of HVMSG_OPAQUE_INTERCEPT
+ * @vp_index: the virtual processor that has an intercept message waiting.
+ */
+struct hv_opaque_intercept_message {
+	u32 vp_index;
+} __packed;
+
+/**
+ * struct hv_synic_sint_intercept_message - payload of
+ * HVMSG_SYNIC_SINT_INTERCEPT (a SINT programmed as_intercept fired)
+ * @sint_index: the SINT.
+ */
+struct hv_synic_sint_intercept_message {
+	u32 sint_index;
+} __packed;
+
 static inline void hv_abi_layout_checks(void)
 {
 	BUILD_BUG_ON(sizeof(struct hv_input_device_domain) != 24);
