@@ -23,6 +23,12 @@ static void *hv_iommu_hyperv_input_page(void)
 	return *this_cpu_ptr(hyperv_pcpu_input_arg);
 }
 
+/* Allocated by Hyper-V's init for the root partition (hv_common.c). */
+static void *hv_iommu_hyperv_output_page(void)
+{
+	return *this_cpu_ptr(hyperv_pcpu_output_arg);
+}
+
 static u64 hv_iommu_hyperv_hypercall(u64 control, void *input, void *output)
 {
 	return hv_do_hypercall(control, input, output);
@@ -38,6 +44,7 @@ const struct hv_backend hv_iommu_hyperv_backend = {
 	.name = "hyperv",
 	.owner = THIS_MODULE,
 	.input_page = hv_iommu_hyperv_input_page,
+	.output_page = hv_iommu_hyperv_output_page,
 	.hypercall = hv_iommu_hyperv_hypercall,
 };
 

@@ -29,6 +29,7 @@
 #include "hv_abi.h"
 #include "hv_backend.h"
 #include "hv_compat.h"
+#include "hv_hcall.h"
 #include "skip_parse.h"
 
 struct seq_file;
@@ -190,7 +191,6 @@ int hv_hcall_unmap_device_gpa_pages(u32 id, u64 iova, u64 npages, u64 *done);
 int hv_hcall_attach_device(u64 partition_id, u64 device_id, u64 logical_id,
 			   u16 *status);
 int hv_hcall_detach_device(u64 partition_id, u64 logical_id, u16 *status);
-const char *hv_status_name(u16 status);
 void hv_hcall_stats_show(struct seq_file *m);
 
 /* domain.c */

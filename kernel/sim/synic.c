@@ -192,7 +192,7 @@ static bool hv_sim_synic_fill(struct hv_sim_synic_cpu *c, unsigned int sint,
 
 	memcpy(&slot->payload, &msg->payload, sizeof(slot->payload));
 	slot->header.payload_size = msg->header.payload_size;
-	slot->header.flags = more ? HV_MESSAGE_FLAG_PENDING : 0;
+	slot->header.message_flags = more ? HV_MESSAGE_FLAG_PENDING : 0;
 	slot->header.sender = msg->header.sender;
 	smp_wmb();
 	WRITE_ONCE(slot->header.message_type, msg->header.message_type);
@@ -374,7 +374,7 @@ int hv_sim_synic_post(unsigned int cpu, unsigned int sint,
 	if (cpu >= nr_cpu_ids || !cpu_possible(cpu) ||
 	    sint >= HV_SYNIC_SINT_COUNT ||
 	    msg->header.message_type == HVMSG_NONE ||
-	    msg->header.payload_size > HV_MESSAGE_PAYLOAD_BYTES)
+	    msg->header.payload_size > sizeof(msg->payload))
 		return -EINVAL;
 	q = kmalloc(sizeof(*q), GFP_ATOMIC);
 	c = per_cpu_ptr(&hv_sim_synic, cpu);
@@ -400,7 +400,7 @@ int hv_sim_synic_post(unsigned int cpu, unsigned int sint,
 		 * type), so one of us sees the other.
 		 */
 		slot = hv_sim_synic_slot(c, sint);
-		slot->header.flags |= HV_MESSAGE_FLAG_PENDING;
+		slot->header.message_flags |= HV_MESSAGE_FLAG_PENDING;
 		smp_mb();
 		raise = hv_sim_synic_next(c, sint);
 	}

@@ -128,7 +128,7 @@ void hv_sim_vmbus_isr(void)
 	v->consumed++;
 	WRITE_ONCE(slot->header.message_type, HVMSG_NONE);
 	smp_mb();
-	if (slot->header.flags & HV_MESSAGE_FLAG_PENDING)
+	if (slot->header.message_flags & HV_MESSAGE_FLAG_PENDING)
 		hv_sim_vmbus_wr(HV_MSR_EOM, 0);
 }
 
