@@ -36,6 +36,7 @@
 #include "hv_backend.h"
 #include "hv_hcall.h"
 
+struct dentry;
 struct file;
 struct mm_struct;
 struct page;
@@ -46,6 +47,11 @@ extern const struct hv_backend *hv_iommu_backend;
 /* dev.c */
 int hv_vmm_dev_register(void);
 void hv_vmm_dev_unregister(void);
+
+/* synic.c */
+int hv_vmm_synic_init(void);
+void hv_vmm_synic_exit(void);
+void hv_vmm_synic_debugfs_init(struct dentry *dir);
 
 /* Must be called for every intercept message that arrives in SINT0. */
 void hv_vmm_intercept_arrived(const struct hv_message *msg);
