@@ -258,11 +258,13 @@ enum {
  * enum hv_sim_synic_writer - who accessed a SynIC MSR
  * @HV_SIM_SYNIC_VMBUS: the sim's VMBus model (vmbus.c).
  * @HV_SIM_SYNIC_DRIVER: a driver, through the backend.
+ * @HV_SIM_SYNIC_TEST: a test, through debugfs "synic_msr".
  * @HV_SIM_SYNIC_NR_WRITERS: count; as a last writer: nobody yet.
  */
 enum hv_sim_synic_writer {
 	HV_SIM_SYNIC_VMBUS,
 	HV_SIM_SYNIC_DRIVER,
+	HV_SIM_SYNIC_TEST,
 	HV_SIM_SYNIC_NR_WRITERS,
 };
 

@@ -101,6 +101,7 @@ static DEFINE_MUTEX(hv_sim_sint_handler_mutex);
 const char *const hv_sim_synic_writer_name[HV_SIM_SYNIC_NR_WRITERS] = {
 	[HV_SIM_SYNIC_VMBUS] = "vmbus",
 	[HV_SIM_SYNIC_DRIVER] = "driver",
+	[HV_SIM_SYNIC_TEST] = "test",
 };
 
 /**
@@ -306,11 +307,12 @@ u64 hv_sim_synic_access(enum hv_sim_synic_writer who, u32 msr, const u64 *val)
 	if (!val) {
 		ret = c->msr[index];
 	} else {
-		if (who == HV_SIM_SYNIC_DRIVER && hv_sim_vmbus_up() &&
+		if (who != HV_SIM_SYNIC_VMBUS && hv_sim_vmbus_up() &&
 		    hv_sim_synic_vmbus_owns(index)) {
 			atomic64_inc(&hv_sim_synic_foreign_writes);
-			pr_warn_ratelimited("synic: cpu%d: the driver wrote %s, which VMBus owns\n",
+			pr_warn_ratelimited("synic: cpu%d: %s wrote %s, which VMBus owns\n",
 					    smp_processor_id(),
+					    hv_sim_synic_writer_name[who],
 					    hv_sim_synic_msr_name(index, name));
 		}
 		c->writes[index][who]++;
@@ -476,15 +478,21 @@ void hv_sim_sint_handler_clear(void)
 /**
  * hv_sim_synic_audit() - the audit counters
  * @m: where to print "violations=N violations_vmbus=N violations_driver=N
- *	foreign_writes=N bad_msr=N".
+ *	violations_test=N foreign_writes=N bad_msr=N".
  */
 void hv_sim_synic_audit(struct seq_file *m)
 {
-	s64 v = atomic64_read(&hv_sim_synic_violations[HV_SIM_SYNIC_VMBUS]);
-	s64 d = atomic64_read(&hv_sim_synic_violations[HV_SIM_SYNIC_DRIVER]);
+	s64 v[HV_SIM_SYNIC_NR_WRITERS], sum = 0;
+	int i;
 
-	seq_printf(m, "violations=%lld violations_vmbus=%lld violations_driver=%lld foreign_writes=%lld bad_msr=%lld\n",
-		   v + d, v, d, atomic64_read(&hv_sim_synic_foreign_writes),
+	for (i = 0; i < HV_SIM_SYNIC_NR_WRITERS; i++) {
+		v[i] = atomic64_read(&hv_sim_synic_violations[i]);
+		sum += v[i];
+	}
+	seq_printf(m, "violations=%lld violations_vmbus=%lld violations_driver=%lld violations_test=%lld foreign_writes=%lld bad_msr=%lld\n",
+		   sum, v[HV_SIM_SYNIC_VMBUS], v[HV_SIM_SYNIC_DRIVER],
+		   v[HV_SIM_SYNIC_TEST],
+		   atomic64_read(&hv_sim_synic_foreign_writes),
 		   atomic64_read(&hv_sim_synic_bad_msr));
 }
 
@@ -512,6 +520,8 @@ void hv_sim_synic_audit_log(const char *when)
 {
 	u64 delivered = 0, dropped = 0;
 	unsigned int cpu, sint;
+	s64 violations = 0;
+	int i;
 
 	for_each_possible_cpu(cpu) {
 		struct hv_sim_synic_cpu *c = per_cpu_ptr(&hv_sim_synic, cpu);
@@ -521,13 +531,10 @@ void hv_sim_synic_audit_log(const char *when)
 			dropped += READ_ONCE(c->sint[sint].dropped);
 		}
 	}
-	pr_info("synic audit at %s: violations=%lld (vmbus %lld, driver %lld) foreign_writes=%lld bad_msr=%lld delivered=%llu dropped=%llu\n",
-		when,
-		atomic64_read(&hv_sim_synic_violations[HV_SIM_SYNIC_VMBUS]) +
-		atomic64_read(&hv_sim_synic_violations[HV_SIM_SYNIC_DRIVER]),
-		atomic64_read(&hv_sim_synic_violations[HV_SIM_SYNIC_VMBUS]),
-		atomic64_read(&hv_sim_synic_violations[HV_SIM_SYNIC_DRIVER]),
-		atomic64_read(&hv_sim_synic_foreign_writes),
+	for (i = 0; i < HV_SIM_SYNIC_NR_WRITERS; i++)
+		violations += atomic64_read(&hv_sim_synic_violations[i]);
+	pr_info("synic audit at %s: violations=%lld foreign_writes=%lld bad_msr=%lld delivered=%llu dropped=%llu\n",
+		when, violations, atomic64_read(&hv_sim_synic_foreign_writes),
 		atomic64_read(&hv_sim_synic_bad_msr), delivered, dropped);
 }
 
@@ -536,8 +543,8 @@ void hv_sim_synic_audit_log(const char *when)
  * @m: output.
  * @cpu: the CPU.
  *
- * One line per MSR: "cpu=C msr=NAME value=0x.. writer=vmbus|driver|none
- * writes_vmbus=N writes_driver=N", SINT lines add "delivered=N queued=N
+ * One line per MSR: "cpu=C msr=NAME value=0x.. writer=vmbus|driver|test|none
+ * writes_vmbus=N writes_driver=N writes_test=N", SINT lines add "delivered=N queued=N
  * dropped=N".
  */
 void hv_sim_synic_show_cpu(struct seq_file *m, unsigned int cpu)
@@ -550,12 +557,13 @@ void hv_sim_synic_show_cpu(struct seq_file *m, unsigned int cpu)
 
 	spin_lock_irqsave(&c->lock, flags);
 	for (i = 0; i < HV_SIM_SYNIC_NR_MSRS; i++) {
-		seq_printf(m, "cpu=%u msr=%s value=%#llx writer=%s writes_vmbus=%llu writes_driver=%llu",
+		seq_printf(m, "cpu=%u msr=%s value=%#llx writer=%s writes_vmbus=%llu writes_driver=%llu writes_test=%llu",
 			   cpu, hv_sim_synic_msr_name(i, name), c->msr[i],
 			   c->last_writer[i] < HV_SIM_SYNIC_NR_WRITERS ?
 			   hv_sim_synic_writer_name[c->last_writer[i]] : "none",
 			   c->writes[i][HV_SIM_SYNIC_VMBUS],
-			   c->writes[i][HV_SIM_SYNIC_DRIVER]);
+			   c->writes[i][HV_SIM_SYNIC_DRIVER],
+			   c->writes[i][HV_SIM_SYNIC_TEST]);
 		if (i >= HV_SIM_SYNIC_SINT0) {
 			s = &c->sint[i - HV_SIM_SYNIC_SINT0];
 			seq_printf(m, " delivered=%llu queued=%u dropped=%llu",

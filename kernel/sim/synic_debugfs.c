@@ -2,7 +2,8 @@
 /*
  * hv_sim debugfs for the SynIC (doc/interfaces.md): "synic" (every CPU's
  * MSRs, who wrote them, deliveries), "synic_audit" (violations; write 0 to
- * reset), "synic_post" (the hypervisor sends test messages) and "vmbus"
+ * reset), "synic_post" (the hypervisor sends test messages), "synic_msr"
+ * (a test accesses an MSR, to prove the audit) and "vmbus"
  * (the VMBus model; write start or stop).
  */
 
@@ -224,6 +225,74 @@ static const struct file_operations hv_sim_synic_post_fops = {
 	.llseek = default_llseek,
 };
 
+/*
+ * synic_msr: "cpu=N msr=0xM [value=0xV]": a test reads (no value) or
+ * writes a SynIC MSR on a CPU as writer "test", to prove the audit counts
+ * what it should.
+ */
+
+/**
+ * struct hv_sim_synic_msr_req - one write to synic_msr
+ * @msr: MSR number.
+ * @value: value to write.
+ * @write: write @value, else read.
+ */
+struct hv_sim_synic_msr_req {
+	u32 msr;
+	u64 value;
+	bool write;
+};
+
+static void hv_sim_synic_msr_on_cpu(void *arg)
+{
+	struct hv_sim_synic_msr_req *req = arg;
+
+	req->value = hv_sim_synic_access(HV_SIM_SYNIC_TEST, req->msr,
+					 req->write ? &req->value : NULL);
+}
+
+static ssize_t hv_sim_synic_msr_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	struct hv_sim_synic_msr_req req = {};
+	unsigned int cpu = UINT_MAX;
+	char *buf, *text, *tok;
+	int ret = 0;
+
+	buf = hv_sim_knob_text(ubuf, count, "synic_msr", &text);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	while ((tok = strsep(&text, " \t")) && !ret) {
+		if (!*tok)
+			continue;
+		if (!strncmp(tok, "cpu=", 4))
+			ret = kstrtouint(tok + 4, 0, &cpu);
+		else if (!strncmp(tok, "msr=", 4))
+			ret = kstrtou32(tok + 4, 0, &req.msr);
+		else if (!strncmp(tok, "value=", 6))
+			ret = kstrtou64(tok + 6, 0, &req.value);
+		else
+			ret = -EINVAL;
+		req.write |= !strncmp(tok, "value=", 6);
+	}
+	kfree(buf);
+	if (ret || cpu >= nr_cpu_ids || !cpu_online(cpu) ||
+	    hv_sim_synic_index(req.msr) < 0) {
+		pr_warn("synic_msr: expected 'cpu=N msr=0xM [value=0xV]' with an online CPU and a SynIC MSR (SCONTROL, SIEFP, SIMP, EOM, SIRBP, SINT0-15)\n");
+		return -EINVAL;
+	}
+	ret = smp_call_function_single(cpu, hv_sim_synic_msr_on_cpu, &req, 1);
+	return ret ? ret : count;
+}
+
+static const struct file_operations hv_sim_synic_msr_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = hv_sim_synic_msr_write,
+	.llseek = default_llseek,
+};
+
 /* vmbus */
 
 static int hv_sim_vmbus_knob_show(struct seq_file *m, void *v)
@@ -272,5 +341,7 @@ void hv_sim_synic_debugfs_init(struct dentry *dir)
 			    &hv_sim_synic_audit_fops);
 	debugfs_create_file("synic_post", 0200, dir, NULL,
 			    &hv_sim_synic_post_fops);
+	debugfs_create_file("synic_msr", 0200, dir, NULL,
+			    &hv_sim_synic_msr_fops);
 	debugfs_create_file("vmbus", 0644, dir, NULL, &hv_sim_vmbus_knob_fops);
 }

@@ -277,6 +277,16 @@ static int hv_vmm_synic_cpu_down(unsigned int cpu)
 	struct hv_message *msg_page;
 	int res;
 
+	/*
+	 * Should VMBus have disabled the SynIC before us, its MSRs must not be
+	 * touched any more: the hypervisor keeps nothing of ours enabled then.
+	 */
+	if (c->changed && !hv_vmm_synic_mine(HV_VMM_SYNIC_SCONTROL) &&
+	    !(hv_vmm_synic_rd(HV_VMM_SYNIC_SCONTROL) & HV_SYNIC_ENABLE)) {
+		pr_warn("cpu%u: VMBus disabled the SynIC before this driver let go of it; not touching it\n",
+			cpu);
+		c->changed = 0;
+	}
 	for (res = HV_VMM_SYNIC_NR_RES - 1; res >= 0; res--) {
 		if (!__test_and_clear_bit(res, &c->changed))
 			continue;
