@@ -28,6 +28,10 @@
 #define HV_DEBUGFS_STATS	HV_DEBUGFS "/stats"
 #define HV_DEBUGFS_MAPPINGS	HV_DEBUGFS "/mappings"	/* + "/<id>" */
 
+/* hv_vmm (doc/interfaces.md "hv_vmm: debugfs") */
+#define HV_VMM_SYS_MODULE	"/sys/module/hv_vmm"
+#define HV_VMM_DEBUGFS_SYNIC	"/sys/kernel/debug/hv_vmm/synic"
+
 #define HV_PROC_MOUNTS		"/proc/mounts"
 
 /* $HVCTL_ROOT, or "" when unset. */
