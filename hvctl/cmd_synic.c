@@ -7,11 +7,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "cmds.h"
 #include "debugfs.h"
@@ -76,21 +73,6 @@ static const char *synic_cell(const struct hv_synic *s, int col, char *buf, size
 	return NULL;
 }
 
-/* hv_vmm must be loaded for its debugfs directory to exist. */
-static int require_vmm(void)
-{
-	char p[PATH_MAX];
-	struct stat st;
-
-	if (paths_make(p, sizeof(p), "%s", HV_VMM_SYS_MODULE))
-		return -1;
-	if (stat(p, &st) == 0)
-		return 0;
-	if (errno == ENOENT || errno == ENOTDIR)
-		return hv_err("hv_vmm is not loaded");
-	return hv_err_path(p, errno);
-}
-
 /* hvctl synic: one row per debugfs `synic` record (CPU and resource). */
 int cmd_synic(const struct opts *o, int argc, char **argv)
 {
@@ -107,7 +89,7 @@ int cmd_synic(const struct opts *o, int argc, char **argv)
 	if (table_columns(o->columns, synic_cols, synic_ncols, synic_defs,
 			  sizeof(synic_defs) / sizeof(synic_defs[0]), &sel))
 		return HV_EXIT_USAGE;
-	if (paths_require_debugfs() || require_vmm() || debugfs_read_synic(&sl))
+	if (paths_require_debugfs() || paths_require_loaded("hv_vmm") || debugfs_read_synic(&sl))
 		return HV_EXIT_FAIL;
 	tb = table_new("synic", &o->out);
 	if (!tb || table_add_columns(tb, synic_cols, &sel, &o->out))
