@@ -369,6 +369,38 @@ struct hv_input_unmap_gpa_pages {
 /* Pages in a 2 MiB large page, the unit of HV_MAP_GPA_LARGE_PAGE reps. */
 #define HV_LARGE_PAGE_PAGES		512
 
+/*
+ * SynIC (TLFS "Synthetic interrupt controller"): per virtual processor
+ * MSRs; see ../shared/hyperv-abi.md (MSRs) and hyperv-abi-vmm.md section 2.
+ */
+#define HV_MSR_SCONTROL				0x40000080
+#define HV_MSR_SVERSION				0x40000081
+#define HV_MSR_SIEFP				0x40000082
+#define HV_MSR_SIMP				0x40000083
+#define HV_MSR_EOM				0x40000084
+#define HV_MSR_SIRBP				0x40000085
+#define HV_MSR_SINT0				0x40000090
+#define HV_MSR_SINT15				0x4000009f
+#define HV_MSR_SINT(n)				(HV_MSR_SINT0 + (n))
+
+/* SCONTROL, SIMP, SIEFP, SIRBP: bit 0 enable; bits 12-63 the page's GPA. */
+#define HV_SYNIC_ENABLE				BIT_ULL(0)
+#define HV_SYNIC_PAGE_MASK			GENMASK_ULL(63, 12)
+
+/* SINTn */
+#define HV_SINT_VECTOR_MASK			GENMASK_ULL(7, 0)
+#define HV_SINT_MASKED				BIT_ULL(16)
+#define HV_SINT_AUTO_EOI			BIT_ULL(17)
+#define HV_SINT_POLLING				BIT_ULL(18)
+#define HV_SINT_AS_INTERCEPT			BIT_ULL(19)
+#define HV_SINT_PROXY				BIT_ULL(20)
+
+#define HV_SYNIC_SINT_COUNT			16
+/* Who uses which SINT in a root partition or L1VH (seed 002). */
+#define HV_SYNIC_INTERCEPTION_SINT_INDEX	0
+#define HV_SYNIC_VMBUS_SINT_INDEX		2
+#define HV_SYNIC_DOORBELL_SINT_INDEX		5
+
 /* SynIC messages (hvgdk_mini.h): 256 bytes, 16 per SIMP page. */
 #define HV_MESSAGE_SIZE			256
 #define HV_MESSAGE_PAYLOAD_QWORDS	30
@@ -376,7 +408,11 @@ struct hv_input_unmap_gpa_pages {
 #define HVMSG_NONE			0x00000000
 #define HVMSG_UNMAPPED_GPA		0x80000000
 #define HVMSG_GPA_INTERCEPT		0x80000001
+#define HVMSG_UNRECOVERABLE_EXCEPTION	0x80000021
 #define HVMSG_OPAQUE_INTERCEPT		0x8000003F
+#define HVMSG_SYNIC_SINT_INTERCEPT	0x80000061
+#define HVMSG_ASYNC_CALL_COMPLETION	0x80000070
+#define HVMSG_X64_IO_PORT_INTERCEPT	0x80010000
 #define HVMSG_X64_HALT			0x80010007
 
 #define HV_MESSAGE_FLAG_PENDING		BIT(0)
@@ -426,6 +462,16 @@ struct hv_x64_memory_intercept_message {
 	u64 guest_virtual_address;
 	u64 guest_physical_address;
 	u8 instruction_bytes[16];
+} __packed;
+
+/* HVMSG_OPAQUE_INTERCEPT payload: the VP whose intercept page holds one. */
+struct hv_opaque_intercept_message {
+	u32 vp_index;
+} __packed;
+
+/* HVMSG_SYNIC_SINT_INTERCEPT payload: a SINT programmed as_intercept fired. */
+struct hv_synic_sint_intercept_message {
+	u32 sint_index;
 } __packed;
 
 static inline void hv_abi_layout_checks(void)

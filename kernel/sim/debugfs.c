@@ -329,9 +329,17 @@ DEFINE_SHOW_ATTRIBUTE(hv_sim_stats);
 
 /* knobs */
 
-/* A knob write's text, NUL-terminated and trimmed, or an ERR_PTR. */
-static char *hv_sim_knob_text(const char __user *ubuf, size_t count,
-			      const char *knob, char **text)
+/**
+ * hv_sim_knob_text() - a knob write's text
+ * @ubuf: user buffer.
+ * @count: its length; more than 64 bytes is refused with a log line.
+ * @knob: the knob's name, for the log.
+ * @text: set to the text, NUL-terminated and trimmed.
+ *
+ * Return: the buffer to kfree(), or an ERR_PTR (-EINVAL, -EFAULT, -ENOMEM).
+ */
+char *hv_sim_knob_text(const char __user *ubuf, size_t count,
+		       const char *knob, char **text)
 {
 	char *buf;
 
@@ -442,21 +450,6 @@ static ssize_t hv_sim_reset_stats_write(struct file *file,
 	return count;
 }
 
-/* A knob: reads show its value (seq_file), writes go to _write(). */
-#define HV_SIM_KNOB(name)						\
-static int name##_open(struct inode *inode, struct file *file)		\
-{									\
-	return single_open(file, name##_show, inode->i_private);	\
-}									\
-static const struct file_operations name##_fops = {			\
-	.owner = THIS_MODULE,						\
-	.open = name##_open,						\
-	.read = seq_read,						\
-	.write = name##_write,						\
-	.llseek = seq_lseek,						\
-	.release = single_release,					\
-}
-
 HV_SIM_KNOB(hv_sim_rep_slice);
 HV_SIM_KNOB(hv_sim_pool_pages);
 HV_SIM_KNOB(hv_sim_fail);
@@ -494,6 +487,7 @@ void hv_sim_debugfs_init(void)
 	debugfs_create_file("fail", 0644, dir, NULL, &hv_sim_fail_fops);
 	debugfs_create_file("reset_stats", 0200, dir, NULL,
 			    &hv_sim_reset_stats_fops);
+	hv_sim_synic_debugfs_init(dir);
 	hv_sim_debugfs_dir = dir;
 }
 

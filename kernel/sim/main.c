@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/string.h>
 #include <linux/topology.h>
 
 #include "hv_backend.h"
@@ -30,6 +31,18 @@ static unsigned long pool_pages = 64;
 module_param(pool_pages, ulong, 0444);
 MODULE_PARM_DESC(pool_pages,
 		 "Pages in the hypervisor's deposit pool at load (default 64)");
+
+static char *role = "root";
+module_param(role, charp, 0444);
+MODULE_PARM_DESC(role,
+		 "What the kernel is to the simulated hypervisor: root (default) or l1vh (VMBus runs and owns its part of the SynIC)");
+
+static enum hv_role hv_sim_role;
+
+static enum hv_role hv_sim_backend_role(void)
+{
+	return hv_sim_role;
+}
 
 struct hv_sim_state hv_sim = {
 	.lock = __SPIN_LOCK_UNLOCKED(hv_sim.lock),
@@ -55,6 +68,11 @@ const struct hv_backend hv_sim_backend = {
 	.input_page = hv_sim_backend_input_page,
 	.output_page = hv_sim_backend_output_page,
 	.hypercall = hv_sim_hypercall,
+	.role = hv_sim_backend_role,
+	.synic_read = hv_sim_synic_read,
+	.synic_write = hv_sim_synic_write,
+	.sint_handler_set = hv_sim_sint_handler_set,
+	.sint_handler_clear = hv_sim_sint_handler_clear,
 };
 EXPORT_SYMBOL_GPL(hv_sim_backend);
 
@@ -97,9 +115,24 @@ static int __init hv_sim_init(void)
 
 	hv_abi_layout_checks();
 
+	if (!strcmp(role, "root")) {
+		hv_sim_role = HV_ROLE_ROOT;
+	} else if (!strcmp(role, "l1vh")) {
+		hv_sim_role = HV_ROLE_L1VH;
+	} else {
+		pr_err("role=%s: expected root or l1vh\n", role);
+		return -EINVAL;
+	}
 	ret = hv_sim_input_pages_alloc();
 	if (ret)
 		return ret;
+	ret = hv_sim_synic_init(hv_sim_role);
+	if (ret)
+		goto err_pages;
+	/* VMBus (L1VH) is up before any VMM driver can load. */
+	ret = hv_sim_vmbus_init(hv_sim_role);
+	if (ret)
+		goto err_synic;
 	hv_sim_pool_init(pool_pages);
 	ret = hv_sim_domains_init();
 	if (ret)
@@ -110,14 +143,18 @@ static int __init hv_sim_init(void)
 	hv_sim_partitions_init();
 	/* Last: the files show state that must exist first. */
 	hv_sim_debugfs_init();
-	pr_info("simulated Hyper-V hypervisor ready, %lu pool pages\n",
-		pool_pages);
+	pr_info("simulated Hyper-V hypervisor ready, role %s, %lu pool pages\n",
+		role, pool_pages);
 	return 0;
 
 err_domains:
 	hv_sim_domains_exit();
 err_pool:
 	hv_sim_pool_exit();
+	hv_sim_vmbus_exit();
+err_synic:
+	hv_sim_synic_exit();
+err_pages:
 	hv_sim_input_pages_free();
 	return ret;
 }
@@ -135,6 +172,8 @@ static void __exit hv_sim_exit(void)
 	hv_sim_devices_exit();
 	hv_sim_domains_exit();
 	hv_sim_pool_exit();
+	hv_sim_vmbus_exit();
+	hv_sim_synic_exit();
 	hv_sim_input_pages_free();
 }
 module_exit(hv_sim_exit);

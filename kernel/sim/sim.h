@@ -19,7 +19,9 @@
 #include <linux/xarray.h>
 
 #include "hv_abi.h"
+#include "hv_backend.h"
 
+struct dentry;
 struct pid;
 struct seq_file;
 
@@ -358,8 +360,77 @@ bool hv_sim_fault_take(u16 code, struct hv_sim_fault *fault);
 int hv_sim_fault_parse(char *buf);
 void hv_sim_fault_show(struct seq_file *m);
 
+/* synic.c: the model's MSR indexes. */
+enum {
+	HV_SIM_SYNIC_SCONTROL,
+	HV_SIM_SYNIC_SIEFP,
+	HV_SIM_SYNIC_SIMP,
+	HV_SIM_SYNIC_EOM,
+	HV_SIM_SYNIC_SIRBP,
+	HV_SIM_SYNIC_SINT0,
+	HV_SIM_SYNIC_NR_MSRS = HV_SIM_SYNIC_SINT0 + HV_SYNIC_SINT_COUNT,
+};
+
+/**
+ * enum hv_sim_synic_writer - who accessed a SynIC MSR
+ * @HV_SIM_SYNIC_VMBUS: the sim's VMBus model (vmbus.c).
+ * @HV_SIM_SYNIC_DRIVER: a driver, through the backend.
+ * @HV_SIM_SYNIC_TEST: a test, through debugfs "synic_msr".
+ * @HV_SIM_SYNIC_NR_WRITERS: count; as a last writer: nobody yet.
+ */
+enum hv_sim_synic_writer {
+	HV_SIM_SYNIC_VMBUS,
+	HV_SIM_SYNIC_DRIVER,
+	HV_SIM_SYNIC_TEST,
+	HV_SIM_SYNIC_NR_WRITERS,
+};
+
+/* synic.c */
+int hv_sim_synic_init(enum hv_role role);
+void hv_sim_synic_exit(void);
+int hv_sim_synic_index(u32 msr);
+const char *hv_sim_synic_msr_name(int index, char buf[12]);
+u64 hv_sim_synic_access(enum hv_sim_synic_writer who, u32 msr, const u64 *val);
+u64 hv_sim_synic_read(u32 msr);
+void hv_sim_synic_write(u32 msr, u64 val);
+int hv_sim_sint_handler_set(void (*handler)(void));
+void hv_sim_sint_handler_clear(void);
+int hv_sim_synic_post(unsigned int cpu, unsigned int sint,
+		      const struct hv_message *msg);
+void hv_sim_synic_show_cpu(struct seq_file *m, unsigned int cpu);
+void hv_sim_synic_audit(struct seq_file *m);
+void hv_sim_synic_audit_reset(void);
+void hv_sim_synic_audit_log(const char *when);
+void hv_sim_synic_debugfs_init(struct dentry *dir);
+
+/* vmbus.c */
+int hv_sim_vmbus_init(enum hv_role role);
+void hv_sim_vmbus_exit(void);
+int hv_sim_vmbus_start(void);
+int hv_sim_vmbus_stop(void);
+bool hv_sim_vmbus_up(void);
+void hv_sim_vmbus_isr(void);
+void hv_sim_vmbus_show(struct seq_file *m);
+
 /* debugfs.c */
 void hv_sim_debugfs_init(void);
 void hv_sim_debugfs_exit(void);
+char *hv_sim_knob_text(const char __user *ubuf, size_t count,
+		       const char *knob, char **text);
+
+/* A knob: reads show its value (seq_file), writes go to _write(). */
+#define HV_SIM_KNOB(name)						\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return single_open(file, name##_show, inode->i_private);	\
+}									\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = name##_open,						\
+	.read = seq_read,						\
+	.write = name##_write,						\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
 
 #endif /* HV_SIM_H */

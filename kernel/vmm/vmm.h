@@ -36,6 +36,7 @@
 #include "hv_backend.h"
 #include "hv_hcall.h"
 
+struct dentry;
 struct file;
 struct iommu_group;
 struct mm_struct;
@@ -171,6 +172,11 @@ void hv_vmm_vps_remove(struct hv_vmm_partition *pt);
 int hv_vmm_device_attach(struct hv_vmm_partition *pt, void __user *arg);
 int hv_vmm_device_detach(struct hv_vmm_partition *pt, void __user *arg);
 void hv_vmm_devices_release(struct hv_vmm_partition *pt);
+
+/* synic.c */
+int hv_vmm_synic_init(void);
+void hv_vmm_synic_exit(void);
+void hv_vmm_synic_debugfs_init(struct dentry *dir);
 
 /* Must be called for every intercept message that arrives in SINT0. */
 void hv_vmm_intercept_arrived(const struct hv_message *msg);
