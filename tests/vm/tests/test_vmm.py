@@ -47,6 +47,7 @@ def test_vmm_ram_and_intercepts(tmp_path, tables):
     """Guest writes land in the VMM's pages; unmapped GPAs come back as exits."""
     expect_file, snapdir = tmp_path / "expect", tmp_path / "snap"
     size = 8 * MiB
+    short = hvtest.stat_status(tables.sim_stats(), 0xb)
     p = vmm("run", "--size", size, "--gpa", hex(GPA), "--expect", expect_file,
             "--while", hvtest.snapshot_cmd(snapdir))
     pid = num(field(p.stdout, "partition"))
@@ -72,6 +73,9 @@ def test_vmm_ram_and_intercepts(tmp_path, tables):
     assert sorted(vps) == [0, 1]
     assert num(vps[0]["intercepts"]) == 1 and num(vps[1]["intercepts"]) == 3, vps
     assert num(vps[0]["mapped"]) == 3 and num(vps[1]["mapped"]) == 3, vps
+    # The partition started with no pages: the driver deposited on demand.
+    assert num(part["pages"]) > 0
+    assert hvtest.stat_status(snap.sim_stats(), 0xb) > short
 
     assert_nothing_left(tables, pid)
 
@@ -153,3 +157,18 @@ def test_vmm_dispatch_rate(tables):
     print("dispatches_per_s=%.0f intercepts_per_s=%.0f" % (d, i))
     assert d > 100 and i > 100, p.stdout
     assert tables.sim_partitions() == []
+
+
+def test_vmm_mmio_region(tmp_path, tables):
+    """A VFIO BAR mmap (VM_IO|VM_PFNMAP) is an MMIO region: recorded, not mapped."""
+    snapdir = tmp_path / "snap"
+    with hvtest.VfioBound(hvtest.EDU0):
+        p = vmm("mmio", "--device", hvtest.EDU0, "--gpa", hex(GPA),
+                "--while", hvtest.snapshot_cmd(snapdir))
+    pid = num(field(p.stdout, "partition"))
+    assert "exit: vp=0 type=0x80000000 access=0 gpa=%#x" % (GPA + 4) in p.stdout
+    snap = Tables.snapshot(snapdir)
+    # Nothing of the BAR is in the hypervisor's GPA map: no RAM frames in it.
+    assert snap.sim_gpa(pid) == [], snap.sim_gpa(pid)
+    assert num(snap.sim_partition(pid)["gpa_pages"]) == 0
+    assert_nothing_left(tables, pid)
