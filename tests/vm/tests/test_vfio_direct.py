@@ -61,6 +61,7 @@ def test_vfio_map_direct_attach(tmp_path, attach_mode, tables):
         # The driver: a direct domain for the partition, its tree = the buffer.
         dev = snap.device(EDU0)
         assert dev["state"] == "attached" and num(dev["logical_id"]) == logical_id(EDU0), dev
+        assert num(dev["direct_partition"]) == pid, dev
         dom = num(dev["domain"])
         d = snap.domain(dom)
         assert d is not None, "hv_iommu domains has no id=%d" % dom
@@ -89,6 +90,7 @@ def test_vfio_map_direct_attach(tmp_path, attach_mode, tables):
         assert tables.sim_pool()["leaked_pages"] == 0
         check_back_in_identity(tables, EDU0, dom)
         assert "logical_id" not in tables.device(EDU0)
+        assert "direct_partition" not in tables.device(EDU0)
         assert "partition" not in tables.sim_device(EDU0)
 
 
