@@ -62,6 +62,8 @@
 #define MSG_ACCESS	(16 + 5)
 #define MSG_GPA		(16 + 56)
 
+#define HVMSG_UNRECOVERABLE_EXCEPTION	0x80000021U
+
 static const char *prog = "vmm-test";
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
@@ -309,10 +311,13 @@ static void cmd_run(struct options *o)
 		add(&p1, gpa[k], widths[k % 4], HV_VMM_ACCESS_READ, 0);
 	add(&p1, hole, 4, HV_VMM_ACCESS_WRITE, 0x1234);
 	add(&p1, hole + 8, 8, HV_VMM_ACCESS_READ, 0);
+	/* A misaligned access in RAM: the CPU faults, no memory is touched. */
+	add(&p1, gpa[3] + 1, 4, HV_VMM_ACCESS_WRITE, 0);
 	vp_state(vp1, &p1, 1);
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 3; k++) {
 		e = run(vp1);
-		expect_exit(&e, &v, 1, HV_VMM_HVMSG_UNMAPPED_GPA);
+		expect_exit(&e, &v, 1, k < 2 ? HV_VMM_HVMSG_UNMAPPED_GPA :
+			    HVMSG_UNRECOVERABLE_EXCEPTION);
 		printf("exit: vp=%u type=0x%x access=%u gpa=0x%" PRIx64 "\n",
 		       e.vp_index, e.type, e.access, e.gpa);
 		/* "Emulate" the access: step over it. */
@@ -323,6 +328,8 @@ static void cmd_run(struct options *o)
 	e = run(vp1);
 	expect_exit(&e, &v, 1, HV_VMM_HVMSG_X64_HALT);
 	vp_state(vp1, &p1, 0);
+	if (*(uint64_t *)(v.buf + (gpa[3] - o->gpa)) != pattern(3, 8))
+		die(0, "the misaligned write changed RAM");
 	for (k = 0; k < NR_WRITES; k++)
 		if (p1.access[k].value != pattern(k, widths[k % 4]))
 			die(0, "vp 1 read 0x%" PRIx64 " at gpa 0x%" PRIx64,
