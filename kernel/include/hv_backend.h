@@ -39,10 +39,6 @@ enum hv_role { HV_ROLE_ROOT, HV_ROLE_L1VH };
  *	page from @input_page() (or NULL for calls without input), @output the
  *	page from @output_page() or NULL.  Interrupts are disabled.  Returns the
  *	raw hypercall result value; never fails in any other way.
- * @current_partition: direct attach: find the guest partition that the
- *	calling process (a VMM) owns.  Returns 0 and sets *@partition_id, or
- *	-ENOENT if the process owns none.  May sleep.  Optional (NULL: direct
- *	attach is never available).
  * @role: what this kernel is to the hypervisor.  hyperv: CPUID 0x40000003
  *	EBX bit 12 (CpuManagement) set = root, else L1VH; sim: its ``role``
  *	load parameter.  Constant for the backend's lifetime; any context.
@@ -70,7 +66,6 @@ struct hv_backend {
 	void *(*input_page)(void);
 	void *(*output_page)(void);
 	u64 (*hypercall)(u64 control, void *input, void *output);
-	int (*current_partition)(u64 *partition_id);
 	enum hv_role (*role)(void);
 	u64 (*synic_read)(u32 msr);
 	void (*synic_write)(u32 msr, u64 val);

@@ -79,12 +79,6 @@ static void hv_iommu_hyperv_sint_handler_clear(void)
 	synchronize_rcu();
 }
 
-/*
- * The partition a VMM process owns is known to the root partition's VMM
- * driver (MSHV), not to this driver; without it direct attach is not
- * offered (current_partition is NULL) and paging domains use device
- * domains.
- */
 const struct hv_backend hv_iommu_hyperv_backend = {
 	.name = "hyperv",
 	.owner = THIS_MODULE,

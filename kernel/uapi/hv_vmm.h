@@ -95,7 +95,9 @@ struct hv_vmm_user_mem_region {
 
 /**
  * struct hv_vmm_device - HV_VMM_ATTACH_DEVICE / HV_VMM_DETACH_DEVICE argument
- * @fd: a VFIO device fd (from VFIO_GROUP_GET_DEVICE_FD or a cdev open).
+ * @fd: a VFIO group fd (/dev/vfio/N) of a vfio-pci device; on kernels
+ *	with VFIO device files (6.6 and later) also a VFIO device fd.  The
+ *	request covers the whole IOMMU group.
  * @flags: must be 0.
  */
 struct hv_vmm_device {
@@ -104,10 +106,11 @@ struct hv_vmm_device {
 };
 
 /*
- * Partition fd: direct attach.  ATTACH asks that the device of a VFIO
- * device fd use this partition's GPA map (HVCALL_ATTACH_DEVICE) when its
- * IOMMU group next gets a paging domain (VFIO_SET_IOMMU / attach); the
- * partition holds the file until DETACH or teardown.
+ * Partition fd: direct attach.  ATTACH asks that the devices of a VFIO
+ * group use this partition's GPA map (HVCALL_ATTACH_DEVICE) when the group
+ * next gets a paging domain (VFIO_SET_IOMMU): ask before that.  The
+ * partition holds the file until DETACH (refused with EBUSY while a device
+ * is still attached) or teardown (a device still attached is blocked).
  */
 #define HV_VMM_ATTACH_DEVICE	_IOW(HV_VMM_IOCTL, 0x21, struct hv_vmm_device)
 #define HV_VMM_DETACH_DEVICE	_IOW(HV_VMM_IOCTL, 0x22, struct hv_vmm_device)

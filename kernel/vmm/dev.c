@@ -16,6 +16,8 @@ static long hv_vmm_dev_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
 {
 	switch (cmd) {
+	case HV_VMM_CREATE_PARTITION:
+		return hv_vmm_partition_create((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
