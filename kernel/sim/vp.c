@@ -12,8 +12,10 @@
  * mapping without the access right or a NOT_CACHED one (HVMSG_GPA_INTERCEPT,
  * the simulator has no MMIO emulation yet) ends the dispatch with an
  * intercept, and so does the end of the program (HVMSG_X64_HALT).  The
- * message goes into the intercept message page and the VP stays
- * intercept-suspended until a dispatch clears it (as on Hyper-V).
+ * message goes into the intercept message page and, as Hyper-V delivers
+ * intercepts, into the SIMP slot of SINT0 on the dispatching CPU (the VP's)
+ * with the SINT raised (synic.c); the VP stays intercept-suspended until a
+ * dispatch clears it.
  *
  * Every function here runs with hv_sim.lock held, interrupts disabled.
  */
@@ -21,6 +23,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
 
@@ -28,7 +31,6 @@
 #include "sim.h"
 
 #define HV_SIM_MAX_VPS		256
-#define HVMSG_UNRECOVERABLE_EXCEPTION	0x80000021
 #define HV_SIM_DISPATCH_FLAGS	0x7f
 
 static struct hv_sim_vp *hv_sim_vp_find(u64 partition_id, u32 vp_index,
@@ -225,6 +227,9 @@ static void hv_sim_vp_intercept(struct hv_sim_partition *pt,
 	mi->guest_physical_address = gpa;
 	vp->suspended = true;
 	vp->intercepts++;
+	/* A refused post is counted as dropped by synic.c's audit. */
+	hv_sim_synic_post(smp_processor_id(), HV_SYNIC_INTERCEPTION_SINT_INDEX,
+			  msg);
 	out->dispatch_state = HV_VP_DISPATCH_STATE_READY;
 	out->dispatch_event = HV_VP_DISPATCH_EVENT_INTERCEPT;
 }

@@ -139,11 +139,6 @@ extern struct xarray hv_vmm_partitions;
 int hv_vmm_dev_register(void);
 void hv_vmm_dev_unregister(void);
 
-/* synic.c */
-int hv_vmm_synic_init(void);
-void hv_vmm_synic_exit(void);
-void hv_vmm_synic_debugfs_init(struct dentry *dir);
-
 /* hcall.c */
 int hv_vmm_hv_create_partition(u64 pt_flags, u64 *id);
 int hv_vmm_hv_initialize_partition(u64 id);
@@ -177,6 +172,11 @@ void hv_vmm_vps_remove(struct hv_vmm_partition *pt);
 int hv_vmm_device_attach(struct hv_vmm_partition *pt, void __user *arg);
 int hv_vmm_device_detach(struct hv_vmm_partition *pt, void __user *arg);
 void hv_vmm_devices_release(struct hv_vmm_partition *pt);
+
+/* synic.c */
+int hv_vmm_synic_init(void);
+void hv_vmm_synic_exit(void);
+void hv_vmm_synic_debugfs_init(struct dentry *dir);
 
 /* Must be called for every intercept message that arrives in SINT0. */
 void hv_vmm_intercept_arrived(const struct hv_message *msg);

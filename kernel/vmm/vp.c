@@ -7,8 +7,11 @@
  * intercept message) are mapped from the hypervisor at once, as mshv does
  * in the root role.  RUN_VP dispatches the VP (HVCALL_DISPATCH_VP, time
  * slice "until an event") until an intercept the kernel cannot handle and
- * returns its 256-byte message; the next RUN_VP clears the intercept
- * suspend.  The VP stays in the partition until the partition is torn
+ * returns its 256-byte message, which arrives as on Hyper-V: in SINT0's
+ * SIMP slot on the VP's CPU, handed over by the SINT0 handler
+ * (hv_vmm_intercept_arrived()).  The next RUN_VP clears the intercept
+ * suspend.  The intercept message page stays mapped for the VP's life, as
+ * mshv maps it.  The VP stays in the partition until the partition is torn
  * down (its fd holds a partition reference), as in mshv.
  */
 #include "vmm.h"
@@ -23,21 +26,28 @@
 
 #include "hv_vmm.h"
 
-/* Copy the intercept the last dispatch raised to @buf. */
-static void hv_vmm_vp_message(struct hv_vmm_vp *vp, struct hv_message *buf)
+/* Forget a message left from a run that was interrupted. */
+static void hv_vmm_vp_message_clear(struct hv_vmm_vp *vp)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&vp->msg_lock, flags);
-	if (vp->msg_ready) {
-		/* Delivered through SINT0 (hv_vmm_intercept_arrived()). */
-		*buf = vp->msg;
-		vp->msg_ready = false;
-		spin_unlock_irqrestore(&vp->msg_lock, flags);
-		return;
-	}
+	vp->msg_ready = false;
 	spin_unlock_irqrestore(&vp->msg_lock, flags);
-	memcpy(buf, vp->intercept, sizeof(*buf));
+}
+
+/* Wait for the intercept the last dispatch raised; copy it to @buf. */
+static int hv_vmm_vp_message(struct hv_vmm_vp *vp, struct hv_message *buf)
+{
+	unsigned long flags;
+
+	if (wait_event_interruptible(vp->wq, READ_ONCE(vp->msg_ready)))
+		return -EINTR;
+	spin_lock_irqsave(&vp->msg_lock, flags);
+	*buf = vp->msg;
+	vp->msg_ready = false;
+	spin_unlock_irqrestore(&vp->msg_lock, flags);
+	return 0;
 }
 
 static long hv_vmm_vp_run(struct hv_vmm_vp *vp, void __user *arg)
@@ -53,6 +63,7 @@ static long hv_vmm_vp_run(struct hv_vmm_vp *vp, void __user *arg)
 			ret = -EINTR;
 			break;
 		}
+		hv_vmm_vp_message_clear(vp);
 		ret = hv_vmm_hv_dispatch_vp(vp->pt->id, vp->index,
 					    vp->suspended ?
 					    HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND : 0,
@@ -62,7 +73,7 @@ static long hv_vmm_vp_run(struct hv_vmm_vp *vp, void __user *arg)
 		vp->suspended = false;
 		if (out.dispatch_event == HV_VP_DISPATCH_EVENT_INTERCEPT) {
 			vp->suspended = true;
-			hv_vmm_vp_message(vp, &msg);
+			ret = hv_vmm_vp_message(vp, &msg);
 			break;
 		}
 		cond_resched();
