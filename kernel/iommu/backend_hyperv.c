@@ -18,6 +18,8 @@
 /* CPUID 0x40000003 EAX: device domains available. */
 #define HV_IOMMU_CPUID_FEATURES			0x40000003
 #define HV_IOMMU_CPUID_DEVICE_DOMAINS		BIT(24)
+/* CPUID 0x40000003 EBX: CpuManagement privilege, held by the root only. */
+#define HV_IOMMU_CPUID_CPU_MANAGEMENT		BIT(12)
 
 static void *hv_iommu_hyperv_input_page(void)
 {
@@ -35,13 +37,11 @@ static u64 hv_iommu_hyperv_hypercall(u64 control, void *input, void *output)
 	return hv_do_hypercall(control, input, output);
 }
 
-/* CPUID 0x40000003 EBX bit 12 (CpuManagement): the root partition. */
-#define HV_IOMMU_CPUID_CPU_MANAGEMENT		BIT(12)
-
+/* Root if this partition manages the CPUs, else an L1 virtual host. */
 static enum hv_role hv_iommu_hyperv_role(void)
 {
-	return cpuid_ebx(HV_IOMMU_CPUID_FEATURES) &
-	       HV_IOMMU_CPUID_CPU_MANAGEMENT ? HV_ROLE_ROOT : HV_ROLE_L1VH;
+	return cpuid_ebx(HV_IOMMU_CPUID_FEATURES) & HV_IOMMU_CPUID_CPU_MANAGEMENT ?
+	       HV_ROLE_ROOT : HV_ROLE_L1VH;
 }
 
 /* The real, non-nested SynIC MSRs of this CPU. */

@@ -22,6 +22,7 @@
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/topology.h>
 
 #include "hv_backend.h"
@@ -32,16 +33,48 @@ module_param(pool_pages, ulong, 0444);
 MODULE_PARM_DESC(pool_pages,
 		 "Pages in the hypervisor's deposit pool at load (default 64)");
 
-static char *role = "root";
-module_param(role, charp, 0444);
-MODULE_PARM_DESC(role,
-		 "What the kernel is to the simulated hypervisor: root (default) or l1vh (VMBus runs and owns its part of the SynIC)");
+/* role=root|l1vh, read only after load. */
+static const char * const hv_sim_role_names[] = {
+	[HV_ROLE_ROOT] = "root",
+	[HV_ROLE_L1VH] = "l1vh",
+};
+static enum hv_role hv_sim_role_param = HV_ROLE_ROOT;
 
-static enum hv_role hv_sim_role;
-
-static enum hv_role hv_sim_backend_role(void)
+static int hv_sim_role_set(const char *val, const struct kernel_param *kp)
 {
-	return hv_sim_role;
+	int i = sysfs_match_string(hv_sim_role_names, val);
+
+	if (i < 0) {
+		pr_err("role: '%s' is not root or l1vh\n", val);
+		return -EINVAL;
+	}
+	hv_sim_role_param = i;
+	return 0;
+}
+
+static int hv_sim_role_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", hv_sim_role_names[hv_sim_role_param]);
+}
+
+static const struct kernel_param_ops hv_sim_role_ops = {
+	.set = hv_sim_role_set,
+	.get = hv_sim_role_get,
+};
+module_param_cb(role, &hv_sim_role_ops, NULL, 0444);
+MODULE_PARM_DESC(role,
+		 "what the kernel is to the simulated hypervisor: root (default) or l1vh (no device domains, no default domain to attach to; direct attach and the null domain only)");
+
+/**
+ * hv_sim_role() - the role the simulator plays the kernel's partition in
+ *
+ * The backend's role(); fixed at load.
+ *
+ * Return: HV_ROLE_ROOT or HV_ROLE_L1VH.
+ */
+enum hv_role hv_sim_role(void)
+{
+	return hv_sim_role_param;
 }
 
 struct hv_sim_state hv_sim = {
@@ -68,7 +101,7 @@ const struct hv_backend hv_sim_backend = {
 	.input_page = hv_sim_backend_input_page,
 	.output_page = hv_sim_backend_output_page,
 	.hypercall = hv_sim_hypercall,
-	.role = hv_sim_backend_role,
+	.role = hv_sim_role,
 	.synic_read = hv_sim_synic_read,
 	.synic_write = hv_sim_synic_write,
 	.sint_handler_set = hv_sim_sint_handler_set,
@@ -115,22 +148,14 @@ static int __init hv_sim_init(void)
 
 	hv_abi_layout_checks();
 
-	if (!strcmp(role, "root")) {
-		hv_sim_role = HV_ROLE_ROOT;
-	} else if (!strcmp(role, "l1vh")) {
-		hv_sim_role = HV_ROLE_L1VH;
-	} else {
-		pr_err("role=%s: expected root or l1vh\n", role);
-		return -EINVAL;
-	}
 	ret = hv_sim_input_pages_alloc();
 	if (ret)
 		return ret;
-	ret = hv_sim_synic_init(hv_sim_role);
+	ret = hv_sim_synic_init(hv_sim_role());
 	if (ret)
 		goto err_pages;
 	/* VMBus (L1VH) is up before any VMM driver can load. */
-	ret = hv_sim_vmbus_init(hv_sim_role);
+	ret = hv_sim_vmbus_init(hv_sim_role());
 	if (ret)
 		goto err_synic;
 	hv_sim_pool_init(pool_pages);
@@ -144,7 +169,7 @@ static int __init hv_sim_init(void)
 	/* Last: the files show state that must exist first. */
 	hv_sim_debugfs_init();
 	pr_info("simulated Hyper-V hypervisor ready, role %s, %lu pool pages\n",
-		role, pool_pages);
+		hv_sim_role_names[hv_sim_role_param], pool_pages);
 	return 0;
 
 err_domains:

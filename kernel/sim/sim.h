@@ -262,6 +262,9 @@ static inline u32 hv_sim_pte_flags(void *pte)
 /* Physical addresses have at most 52 bits (x86-64 MAXPHYADDR). */
 #define HV_SIM_PFN_MAX		((1ULL << (52 - HV_HYP_PAGE_SHIFT)) - 1)
 
+/* main.c */
+enum hv_role hv_sim_role(void);
+
 /* hcall.c */
 u64 hv_sim_hypercall(u64 control, void *input, void *output);
 int hv_sim_call_index(u16 code);

@@ -98,7 +98,7 @@ static atomic64_t hv_sim_synic_bad_msr;
 static void (*hv_sim_sint_handler)(void);
 static DEFINE_MUTEX(hv_sim_sint_handler_mutex);
 
-const char *const hv_sim_synic_writer_name[HV_SIM_SYNIC_NR_WRITERS] = {
+static const char *const hv_sim_synic_writer_name[HV_SIM_SYNIC_NR_WRITERS] = {
 	[HV_SIM_SYNIC_VMBUS] = "vmbus",
 	[HV_SIM_SYNIC_DRIVER] = "driver",
 	[HV_SIM_SYNIC_TEST] = "test",

@@ -310,7 +310,7 @@ static ssize_t hv_sim_vmbus_knob_write(struct file *file, const char __user *ubu
 	buf = hv_sim_knob_text(ubuf, count, "vmbus", &text);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	if (!strcmp(text, "start") && hv_sim_backend.role() == HV_ROLE_L1VH) {
+	if (!strcmp(text, "start") && hv_sim_role() == HV_ROLE_L1VH) {
 		ret = hv_sim_vmbus_start();
 	} else if (!strcmp(text, "stop")) {
 		ret = hv_sim_vmbus_stop();

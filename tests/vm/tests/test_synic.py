@@ -272,3 +272,31 @@ def test_synic_knobs_refuse_malformed_writes(name, bad):
     log = hvtest.dmesg_since(mark)
     assert "hv_sim" in log and name in log, (name, bad, log)
     assert (synic.sim_msrs(), synic.audit(), hvtest.knob("vmbus")) == before
+
+
+def test_vp_intercepts_delivered_through_sint0(tmp_path):
+    """Messages delivered = intercepts raised: every intercept a VP's
+    dispatch raises reaches hv_vmm through SINT0, none dropped."""
+    from test_vmm import GPA, field, vmm
+
+    cpus = synic.online_cpus()
+    before = synic.sim_msrs()
+    got0 = sum(synic.delivered(c) for c in cpus)
+    snapdir = tmp_path / "snap"
+    p = vmm("run", "--size", 8 * hvtest.MiB, "--gpa", hex(GPA),
+            "--while", hvtest.snapshot_cmd(snapdir))
+    pid = hvtest.num(field(p.stdout, "partition"))
+    raised = sum(hvtest.num(v["intercepts"])
+                 for v in hvtest.Tables.snapshot(snapdir).sim_vps(pid))
+    assert raised > 0
+    after = synic.sim_msrs()
+    sent = sum(after[(c, "SINT0")]["delivered"] - before[(c, "SINT0")]["delivered"]
+               for c in cpus)
+    dropped = sum(after[(c, "SINT0")]["dropped"] - before[(c, "SINT0")]["dropped"]
+                  for c in cpus)
+    got = sum(synic.delivered(c) for c in cpus) - got0
+    assert (raised, sent, got, dropped) == (raised, raised, raised, 0), \
+        "intercepts raised %d, written into SINT0 slots %d, taken by hv_vmm %d, dropped %d" % (
+            raised, sent, got, dropped)
+    print("intercepts_raised=%d messages_delivered=%d dropped=%d" % (raised, got, dropped))
+    synic.assert_audit_clean()
