@@ -10,13 +10,23 @@
  *   write the expected IOVA -> page frame table from /proc/self/pagemap,
  *   run the caller's commands at each stage, unmap, tear down in order.
  *
- * With --partition the client first creates a guest partition through
- * /dev/hv_sim, so that hv_iommu (attach_mode=auto) direct-attaches the
- * device to it.
+ * With --partition the client is a VMM: it creates and initializes a guest
+ * partition through /dev/hv_vmm, asks for direct attach of its VFIO group
+ * on the partition (HV_VMM_ATTACH_DEVICE, before VFIO_SET_IOMMU, so that
+ * hv_iommu with attach_mode=auto attaches the device to the partition),
+ * gives the buffer to the guest as RAM at GPA = IOVA, and at the end
+ * releases the request (HV_VMM_DETACH_DEVICE) and closes the partition; it
+ * also creates VP 0, which lives until the partition goes.
+ * --close-partition-first closes the partition while the device is still
+ * attached, as a VMM killed at the wrong moment does.  --also BDF2 puts the
+ * group of a second device into the container after VFIO_SET_IOMMU (VFIO
+ * then tries to share the first domain with it), without asking for it on
+ * the partition.
  *
  * Commands given with --before-set-iommu, --after-set-iommu,
- * --after-set-iommu-fail, --before-map, --while-mapped, --after-partial, --after-map-fail and
- * --after-unmap run through system(3) with these
+ * --after-set-iommu-fail, --before-map, --while-mapped, --after-also-gone,
+ * --after-partial, --after-map-fail, --after-unmap and --after-partition-close
+ * run through system(3) with these
  * variables in the environment: HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA
  * (hex), HV_VFIO_SIZE, HV_VFIO_PID (the client's pid), and HV_PARTITION_ID
  * with --partition.  A command that exits non-zero fails the client.
@@ -45,7 +55,7 @@
 
 #include <linux/vfio.h>
 
-#include "../../kernel/uapi/hv_sim.h"
+#include "../../kernel/uapi/hv_vmm.h"
 
 #define PAGE_4K		4096UL
 #define HUGE_2M		(2UL << 20)
@@ -63,6 +73,7 @@ struct options {
 	unsigned int chunks;
 	int hugepages;			/* 1: MADV_HUGEPAGE, -1: MADV_NOHUGEPAGE */
 	int partition;
+	int close_partition_first;
 	int expect_map_fail;
 	int retry_map;
 	const char *expect_file;
@@ -75,6 +86,7 @@ struct options {
 	const char *after_map_fail;
 	const char *after_partial;
 	const char *after_unmap;
+	const char *after_partition_close;
 	int map_bar;			/* BAR index to map, or -1 */
 	uint64_t bar_iova;
 	int partial;			/* --partial-unmap given */
@@ -96,8 +108,12 @@ static void usage(FILE *f)
 "  -N, --no-hugepages        madvise(MADV_NOHUGEPAGE): 4 KiB pages only, even\n"
 "                            with THP \"always\"\n"
 "  -e, --expect FILE         write \"0xIOVA 0xPFN\" for every 4K page\n"
-"  -p, --partition           create a guest partition via /dev/hv_sim first\n"
-"                            (direct attach); exported as HV_PARTITION_ID\n"
+"  -p, --partition           act as a VMM: a guest partition via /dev/hv_vmm,\n"
+"                            direct attach asked for on it, the buffer as its\n"
+"                            RAM at GPA = IOVA; exported as HV_PARTITION_ID\n"
+"      --close-partition-first  with -p: close the partition before the\n"
+"                            VFIO container (the device is still attached)\n"
+"      --after-partition-close CMD  run CMD after that close\n"
 "      --before-set-iommu CMD  run CMD with the group in the container,\n"
 "                            before SET_IOMMU (the domain's first attach)\n"
 "      --after-set-iommu CMD run CMD right after SET_IOMMU, before the\n"
@@ -107,10 +123,10 @@ static void usage(FILE *f)
 "      --before-map CMD      run CMD after SET_IOMMU, before MAP_DMA\n"
 "  -w, --while-mapped CMD    run CMD while everything is mapped\n"
 "      --also BDF2           put BDF2's group in the container too, after\n"
-"                            SET_IOMMU (and --after-set-iommu); it leaves the\n"
-"                            container right after --while-mapped, mappings\n"
-"                            still in place\n"
-"      --after-also-gone CMD run CMD once BDF2's group left the container\n"
+"                            SET_IOMMU and --after-set-iommu (not asked for\n"
+"                            on the partition); it leaves at the teardown\n"
+"      --after-also-gone CMD BDF2's group leaves right after --while-mapped,\n"
+"                            mappings still in place, then CMD runs\n"
 "  -b, --map-bar N           also map the device's BAR N (mmap of the device\n"
 "                            fd, as a VMM maps a BAR for peer-to-peer) while\n"
 "                            mapped; unmapped before the buffer\n"
@@ -389,6 +405,8 @@ enum {
 	OPT_BAR_IOVA,
 	OPT_ALSO,
 	OPT_AFTER_ALSO_GONE,
+	OPT_CLOSE_PARTITION_FIRST,
+	OPT_AFTER_PARTITION_CLOSE,
 };
 
 static void parse_args(int argc, char **argv, struct options *opt)
@@ -406,6 +424,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "after-set-iommu",	required_argument, NULL, OPT_AFTER_SET_IOMMU },
 		{ "expect-set-iommu-fail", no_argument,   NULL, OPT_EXPECT_SET_IOMMU_FAIL },
 		{ "after-set-iommu-fail", required_argument, NULL, OPT_AFTER_SET_IOMMU_FAIL },
+		{ "close-partition-first", no_argument,   NULL, OPT_CLOSE_PARTITION_FIRST },
+		{ "after-partition-close", required_argument, NULL, OPT_AFTER_PARTITION_CLOSE },
 		{ "before-map",		required_argument, NULL, OPT_BEFORE_MAP },
 		{ "while-mapped",	required_argument, NULL, 'w' },
 		{ "also",		required_argument, NULL, OPT_ALSO },
@@ -450,6 +470,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		case OPT_AFTER_SET_IOMMU: opt->after_set_iommu = optarg; break;
 		case OPT_EXPECT_SET_IOMMU_FAIL: opt->expect_set_iommu_fail = 1; break;
 		case OPT_AFTER_SET_IOMMU_FAIL: opt->after_set_iommu_fail = optarg; break;
+		case OPT_CLOSE_PARTITION_FIRST: opt->close_partition_first = 1; break;
+		case OPT_AFTER_PARTITION_CLOSE: opt->after_partition_close = optarg; break;
 		case OPT_BEFORE_MAP: opt->before_map = optarg; break;
 		case 'b':
 			chunks = parse_size(optarg, "BAR index");
@@ -508,7 +530,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
-	int container, group, device, hvsim = -1, group2 = -1;
+	int container, group, device, hvvmm = -1, pt = -1, vp = -1, group2 = -1;
 	uint64_t partition_id = 0, bar_size = 0;
 	size_t alloc;
 	double seconds;
@@ -535,13 +557,26 @@ int main(int argc, char **argv)
 	group = group_join(container, gnum, opt.bdf);
 	printf("group: %d\n", gnum);
 
-	/* Direct attach: own a guest partition before the domain's first attach. */
+	/* Direct attach: asked for on the partition before the first attach. */
 	if (opt.partition) {
-		hvsim = open(HV_SIM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-		if (hvsim < 0)
-			die(errno, "open %s", HV_SIM_DEVICE_PATH);
-		if (ioctl(hvsim, HV_SIM_CREATE_PARTITION, &partition_id))
-			die(errno, "HV_SIM_CREATE_PARTITION");
+		struct hv_vmm_create_partition cp = { 0 };
+		struct hv_vmm_device dev = { .fd = group };
+
+		hvvmm = open(HV_VMM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		if (hvvmm < 0)
+			die(errno, "open %s", HV_VMM_DEVICE_PATH);
+		pt = ioctl(hvvmm, HV_VMM_CREATE_PARTITION, &cp);
+		if (pt < 0)
+			die(errno, "HV_VMM_CREATE_PARTITION");
+		if (ioctl(pt, HV_VMM_INITIALIZE_PARTITION))
+			die(errno, "HV_VMM_INITIALIZE_PARTITION");
+		if (ioctl(pt, HV_VMM_GET_PARTITION_ID, &partition_id))
+			die(errno, "HV_VMM_GET_PARTITION_ID");
+		if (ioctl(pt, HV_VMM_ATTACH_DEVICE, &dev))
+			die(errno, "HV_VMM_ATTACH_DEVICE group %d", gnum);
+		vp = ioctl(pt, HV_VMM_CREATE_VP, &(struct hv_vmm_create_vp){ 0 });
+		if (vp < 0)
+			die(errno, "HV_VMM_CREATE_VP");
 		printf("partition: %" PRIu64 "\n", partition_id);
 		setenv_u64("HV_PARTITION_ID", partition_id, 0);
 	}
@@ -589,6 +624,17 @@ int main(int argc, char **argv)
 	/* Touch every page so each has its own frame (not the zero page). */
 	for (p = buf; p < buf + opt.size; p += PAGE_4K)
 		*(volatile char *)p = 1;
+	if (pt >= 0) {
+		struct hv_vmm_user_mem_region mem = {
+			.size = opt.size,
+			.guest_pfn = opt.iova / PAGE_4K,
+			.userspace_addr = (uintptr_t)buf,
+			.flags = 1 << HV_VMM_SET_MEM_BIT_WRITABLE,
+		};
+
+		if (ioctl(pt, HV_VMM_SET_GUEST_MEMORY, &mem))
+			die(errno, "HV_VMM_SET_GUEST_MEMORY");
+	}
 
 	run_cmd("before-map", opt.before_map);
 
@@ -612,10 +658,11 @@ int main(int argc, char **argv)
 		bar_size = map_bar(container, device, opt.map_bar, opt.bar_iova,
 				   &bar);
 	run_cmd("while-mapped", opt.while_mapped);
-	if (group2 >= 0) {
+	if (group2 >= 0 && opt.after_also_gone) {
 		if (ioctl(group2, VFIO_GROUP_UNSET_CONTAINER))
 			die(errno, "VFIO_GROUP_UNSET_CONTAINER (%s)", opt.also);
 		close(group2);
+		group2 = -1;
 		run_cmd("after-also-gone", opt.after_also_gone);
 	}
 	if (bar_size) {
@@ -632,17 +679,36 @@ int main(int argc, char **argv)
 		  opt.size - (opt.partial ? opt.partial_len : 0), "all");
 	run_cmd("after-unmap", opt.after_unmap);
 
-	/* Tear down in the order a VMM does: device, group, container, partition. */
+	/*
+	 * Tear down in the order a VMM does: device, group, container, the
+	 * direct-attach request, partition.
+	 */
+	if (pt >= 0 && opt.close_partition_first) {
+		close(vp);
+		close(pt);
+		pt = -1;
+		run_cmd("after-partition-close", opt.after_partition_close);
+	}
 	close(device);
+	if (group2 >= 0) {
+		if (ioctl(group2, VFIO_GROUP_UNSET_CONTAINER))
+			die(errno, "VFIO_GROUP_UNSET_CONTAINER %s", opt.also);
+		close(group2);
+	}
 	if (ioctl(group, VFIO_GROUP_UNSET_CONTAINER))
 		die(errno, "VFIO_GROUP_UNSET_CONTAINER");
+	if (pt >= 0) {
+		struct hv_vmm_device dev = { .fd = group };
+
+		if (ioctl(pt, HV_VMM_DETACH_DEVICE, &dev))
+			die(errno, "HV_VMM_DETACH_DEVICE");
+		close(vp);
+		close(pt);
+	}
 	close(group);
 	close(container);
-	if (hvsim >= 0) {
-		if (ioctl(hvsim, HV_SIM_DELETE_PARTITION))
-			die(errno, "HV_SIM_DELETE_PARTITION");
-		close(hvsim);
-	}
+	if (hvvmm >= 0)
+		close(hvvmm);
 	munmap(buf, opt.size);
 	printf("done\n");
 	return 0;

@@ -23,14 +23,26 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session", autouse=True)
 def isolation_audit():
     """Every suite (and boot) ends with the sim's isolation audit at 0: no
-    device ever sat in domain 0 with bus mastering on after leaving another
-    domain (doc/interfaces.md, hv_sim audit)."""
+    device hopped through domain 0 with bus mastering on (doc/interfaces.md,
+    hv_sim audit)."""
     yield
     if os.environ.get("HV_SUITE") == "no-backend" or not os.path.isdir(hvtest.DBG_SIM):
         return
     audit = hvtest.LIVE.sim_audit()
     assert audit and all(n == 0 for n in audit.values()), \
         "hv_sim isolation audit: %s" % hvtest.knob("audit")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def synic_audit_at_end():
+    """Every suite ends by asserting the sim's SynIC audit is 0: no SynIC
+    MSR accessed while SCONTROL was off, none of VMBus's written by others."""
+    yield
+    path = os.path.join(hvtest.DBG_SIM, "synic_audit")
+    if os.path.exists(path):
+        audit = hvtest.read_text(path).strip()
+        assert all(kv.endswith("=0") for kv in audit.split()), \
+            "SynIC audit at the end of the suite: " + audit
 
 
 @pytest.fixture(scope="session")

@@ -94,8 +94,8 @@ def test_freed_domain_unmapped_with_device_stranded(tmp_path, attach_mode, table
     """VFIO frees a domain that is not its last one without unmapping it
     (vfio_iommu_type1_detach_group()) and unpins the pages later.  Two
     domains in one container: 00:03.0 direct-attached to the client's
-    partition, 00:04.0 in a device domain (attach_mode=domain for its group,
-    so it cannot join the direct one).  00:04.0's group leaves with its detach
+    partition (asked for on it), 00:04.0 not asked for, so in a device domain
+    of its own.  00:04.0's group leaves with its detach
     refused three times ('0xc4 0x19 0 3': VFIO's detach, the retry in ->free,
     the group's release): the device stays, stranded, and the freed domain is
     still unmapped in the hypervisor."""
@@ -104,7 +104,6 @@ def test_freed_domain_unmapped_with_device_stranded(tmp_path, attach_mode, table
     size = 4 * MiB
     with hvtest.VfioBound(EDU0), hvtest.VfioBound(EDU1):
         hvtest.client(EDU0, "--partition", "--size", size,
-                      "--after-set-iommu", "echo domain > %s/attach_mode" % hvtest.PARAMS,
                       "--also", EDU1,
                       "--while-mapped", " && ".join((snapshot_cmd(mapped), knob_cmd(
                           "fail", "0x%x 0x%x 0 3" % (DETACH_DEVICE_DOMAIN, OBJECT_IN_USE)))),
