@@ -15,9 +15,13 @@
  * on the partition (HV_VMM_ATTACH_DEVICE, before VFIO_SET_IOMMU, so that
  * hv_iommu with attach_mode=auto attaches the device to the partition),
  * gives the buffer to the guest as RAM at GPA = IOVA, and at the end
- * releases the request (HV_VMM_DETACH_DEVICE) and closes the partition.
+ * releases the request (HV_VMM_DETACH_DEVICE) and closes the partition; it
+ * also creates VP 0, which lives until the partition goes.
  * --close-partition-first closes the partition while the device is still
- * attached, as a VMM killed at the wrong moment does.
+ * attached, as a VMM killed at the wrong moment does.  --also BDF2 puts the
+ * group of a second device into the container after VFIO_SET_IOMMU (VFIO
+ * then tries to share the first domain with it), without asking for it on
+ * the partition.
  *
  * Commands given with --before-map, --while-mapped, --after-partial,
  * --after-map-fail, --after-unmap and --after-partition-close run through system(3) with these
@@ -66,6 +70,7 @@ struct options {
 	int hugepages;			/* 1: MADV_HUGEPAGE, -1: MADV_NOHUGEPAGE */
 	int partition;
 	int close_partition_first;
+	const char *also;
 	int expect_map_fail;
 	int retry_map;
 	const char *expect_file;
@@ -100,6 +105,8 @@ static void usage(FILE *f)
 "      --close-partition-first  with -p: close the partition before the\n"
 "                            VFIO container (the device is still attached)\n"
 "      --after-partition-close CMD  run CMD after that close\n"
+"      --also BDF2           put BDF2's group in the container too, after\n"
+"                            VFIO_SET_IOMMU (not asked for on the partition)\n"
 "      --before-map CMD      run CMD after SET_IOMMU, before MAP_DMA\n"
 "  -w, --while-mapped CMD    run CMD while everything is mapped\n"
 "  -u, --partial-unmap OFF:LEN  unmap [iova+OFF, +LEN) first (with type1v2\n"
@@ -316,6 +323,7 @@ enum {
 	OPT_RETRY_MAP,
 	OPT_CLOSE_PARTITION_FIRST,
 	OPT_AFTER_PARTITION_CLOSE,
+	OPT_ALSO,
 };
 
 static void parse_args(int argc, char **argv, struct options *opt)
@@ -331,6 +339,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "partition",		no_argument,	   NULL, 'p' },
 		{ "close-partition-first", no_argument,   NULL, OPT_CLOSE_PARTITION_FIRST },
 		{ "after-partition-close", required_argument, NULL, OPT_AFTER_PARTITION_CLOSE },
+		{ "also",		required_argument, NULL, OPT_ALSO },
 		{ "before-map",		required_argument, NULL, OPT_BEFORE_MAP },
 		{ "while-mapped",	required_argument, NULL, 'w' },
 		{ "partial-unmap",	required_argument, NULL, 'u' },
@@ -367,6 +376,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		case 'p': opt->partition = 1; break;
 		case OPT_CLOSE_PARTITION_FIRST: opt->close_partition_first = 1; break;
 		case OPT_AFTER_PARTITION_CLOSE: opt->after_partition_close = optarg; break;
+		case OPT_ALSO: opt->also = optarg; break;
 		case OPT_BEFORE_MAP: opt->before_map = optarg; break;
 		case 'w': opt->while_mapped = optarg; break;
 		case 'u':
@@ -414,7 +424,7 @@ int main(int argc, char **argv)
 	struct options opt = { 0 };
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[PATH_MAX];
-	int container, group, device, hvvmm = -1, pt = -1;
+	int container, group, device, hvvmm = -1, pt = -1, vp = -1, group2 = -1;
 	uint64_t partition_id = 0;
 	size_t alloc;
 	double seconds;
@@ -466,6 +476,9 @@ int main(int argc, char **argv)
 			die(errno, "HV_VMM_GET_PARTITION_ID");
 		if (ioctl(pt, HV_VMM_ATTACH_DEVICE, &dev))
 			die(errno, "HV_VMM_ATTACH_DEVICE group %d", gnum);
+		vp = ioctl(pt, HV_VMM_CREATE_VP, &(struct hv_vmm_create_vp){ 0 });
+		if (vp < 0)
+			die(errno, "HV_VMM_CREATE_VP");
 		printf("partition: %" PRIu64 "\n", partition_id);
 		setenv_u64("HV_PARTITION_ID", partition_id, 0);
 	}
@@ -476,6 +489,15 @@ int main(int argc, char **argv)
 	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, opt.bdf);
 	if (device < 0)
 		die(errno, "VFIO_GROUP_GET_DEVICE_FD %s", opt.bdf);
+	if (opt.also) {
+		snprintf(path, sizeof(path), "/dev/vfio/%d", device_group(opt.also));
+		group2 = open(path, O_RDWR | O_CLOEXEC);
+		if (group2 < 0)
+			die(errno, "open %s (is %s bound to vfio-pci?)", path, opt.also);
+		if (ioctl(group2, VFIO_GROUP_SET_CONTAINER, &container))
+			die(errno, "VFIO_GROUP_SET_CONTAINER %s", path);
+		printf("also: %s\n", opt.also);
+	}
 
 	if (setenv("HV_VFIO_BDF", opt.bdf, 1))
 		die(errno, "setenv");
@@ -546,11 +568,17 @@ int main(int argc, char **argv)
 	 * direct-attach request, partition.
 	 */
 	if (pt >= 0 && opt.close_partition_first) {
+		close(vp);
 		close(pt);
 		pt = -1;
 		run_cmd("after-partition-close", opt.after_partition_close);
 	}
 	close(device);
+	if (group2 >= 0) {
+		if (ioctl(group2, VFIO_GROUP_UNSET_CONTAINER))
+			die(errno, "VFIO_GROUP_UNSET_CONTAINER %s", opt.also);
+		close(group2);
+	}
 	if (ioctl(group, VFIO_GROUP_UNSET_CONTAINER))
 		die(errno, "VFIO_GROUP_UNSET_CONTAINER");
 	if (pt >= 0) {
@@ -558,6 +586,7 @@ int main(int argc, char **argv)
 
 		if (ioctl(pt, HV_VMM_DETACH_DEVICE, &dev))
 			die(errno, "HV_VMM_DETACH_DEVICE");
+		close(vp);
 		close(pt);
 	}
 	close(group);

@@ -19,6 +19,10 @@
  *	caller can compare the hypervisor's tables.
  *   vmm-test kill [--while CMD]
  *	set up a partition with RAM and two VPs, run CMD, then SIGKILL itself.
+ *   vmm-test mmio --device BDF [--while CMD]
+ *	give the partition the VFIO mmap of BAR 0 of BDF (bound to vfio-pci)
+ *	as guest memory: an MMIO region, not mapped, so a guest read of it
+ *	comes back as an HVMSG_UNMAPPED_GPA exit; run CMD, then unmap it.
  *
  * Output: one "key: value" line per result.  Any failure prints one line
  * "vmm-test: <what>: <errno text>" to stderr and exits 1.
@@ -28,6 +32,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -39,6 +45,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/vfio.h>
 
 #include "../../kernel/uapi/hv_vmm.h"
 
@@ -53,6 +61,8 @@
 #define MSG_VP_INDEX	16
 #define MSG_ACCESS	(16 + 5)
 #define MSG_GPA		(16 + 56)
+
+#define HVMSG_UNRECOVERABLE_EXCEPTION	0x80000021U
 
 static const char *prog = "vmm-test";
 
@@ -77,6 +87,7 @@ struct options {
 	int hugepages;
 	double seconds;
 	const char *expect;
+	const char *device;
 	const char *while_cmd;
 	const char *before;
 	const char *after;
@@ -300,10 +311,13 @@ static void cmd_run(struct options *o)
 		add(&p1, gpa[k], widths[k % 4], HV_VMM_ACCESS_READ, 0);
 	add(&p1, hole, 4, HV_VMM_ACCESS_WRITE, 0x1234);
 	add(&p1, hole + 8, 8, HV_VMM_ACCESS_READ, 0);
+	/* A misaligned access in RAM: the CPU faults, no memory is touched. */
+	add(&p1, gpa[3] + 1, 4, HV_VMM_ACCESS_WRITE, 0);
 	vp_state(vp1, &p1, 1);
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 3; k++) {
 		e = run(vp1);
-		expect_exit(&e, &v, 1, HV_VMM_HVMSG_UNMAPPED_GPA);
+		expect_exit(&e, &v, 1, k < 2 ? HV_VMM_HVMSG_UNMAPPED_GPA :
+			    HVMSG_UNRECOVERABLE_EXCEPTION);
 		printf("exit: vp=%u type=0x%x access=%u gpa=0x%" PRIx64 "\n",
 		       e.vp_index, e.type, e.access, e.gpa);
 		/* "Emulate" the access: step over it. */
@@ -314,6 +328,8 @@ static void cmd_run(struct options *o)
 	e = run(vp1);
 	expect_exit(&e, &v, 1, HV_VMM_HVMSG_X64_HALT);
 	vp_state(vp1, &p1, 0);
+	if (*(uint64_t *)(v.buf + (gpa[3] - o->gpa)) != pattern(3, 8))
+		die(0, "the misaligned write changed RAM");
 	for (k = 0; k < NR_WRITES; k++)
 		if (p1.access[k].value != pattern(k, widths[k % 4]))
 			die(0, "vp 1 read 0x%" PRIx64 " at gpa 0x%" PRIx64,
@@ -534,6 +550,77 @@ static void cmd_kill(struct options *o)
 	raise(SIGKILL);
 }
 
+/* BAR 0 of @bdf through VFIO type1, mmapped; the fds stay open. */
+static void *vfio_bar0(const char *bdf, uint64_t *size)
+{
+	struct vfio_region_info reg = { .argsz = sizeof(reg), .index = 0 };
+	char path[PATH_MAX], target[PATH_MAX];
+	int container, group, device;
+	ssize_t n;
+	void *bar;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		die(errno, "%s: no IOMMU group", bdf);
+	target[n] = '\0';
+	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(target));
+	container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	group = open(path, O_RDWR | O_CLOEXEC);
+	if (container < 0 || group < 0)
+		die(errno, "open /dev/vfio/vfio or %s (bound to vfio-pci?)", path);
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
+	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		die(errno, "VFIO container for %s", path);
+	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (device < 0)
+		die(errno, "VFIO_GROUP_GET_DEVICE_FD %s", bdf);
+	if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &reg) || !reg.size ||
+	    !(reg.flags & VFIO_REGION_INFO_FLAG_MMAP))
+		die(errno, "BAR 0 of %s cannot be mmapped", bdf);
+	bar = mmap(NULL, reg.size, PROT_READ | PROT_WRITE, MAP_SHARED, device,
+		   reg.offset);
+	if (bar == MAP_FAILED)
+		die(errno, "mmap BAR 0 of %s", bdf);
+	*size = reg.size;
+	return bar;
+}
+
+static void cmd_mmio(struct options *o)
+{
+	struct hv_vmm_user_mem_region mem = {
+		.guest_pfn = o->gpa / PAGE_4K,
+		.flags = 1 << HV_VMM_SET_MEM_BIT_WRITABLE,
+	};
+	struct hv_vmm_guest_program p = { 0 };
+	struct exit_msg e;
+	uint64_t size;
+	struct vmm v;
+	int vp;
+
+	if (!o->device)
+		die(0, "mmio needs --device BDF");
+	mem.userspace_addr = (uintptr_t)vfio_bar0(o->device, &size);
+	mem.size = size;
+	vmm_open(&v, 0);
+	if (ioctl(v.pt, HV_VMM_SET_GUEST_MEMORY, &mem))
+		die(errno, "HV_VMM_SET_GUEST_MEMORY (BAR 0)");
+	printf("mmio: gpa 0x%" PRIx64 " bytes %" PRIu64 "\n", o->gpa,
+	       (uint64_t)mem.size);
+	vp = vmm_vp(&v, 0);
+	add(&p, o->gpa + 4, 4, HV_VMM_ACCESS_READ, 0);
+	vp_state(vp, &p, 1);
+	e = run(vp);
+	expect_exit(&e, &v, 0, HV_VMM_HVMSG_UNMAPPED_GPA);
+	printf("exit: vp=%u type=0x%x access=%u gpa=0x%" PRIx64 "\n",
+	       e.vp_index, e.type, e.access, e.gpa);
+	run_cmd("while", o->while_cmd);
+	mem.flags |= 1 << HV_VMM_SET_MEM_BIT_UNMAP;
+	if (ioctl(v.pt, HV_VMM_SET_GUEST_MEMORY, &mem))
+		die(errno, "HV_VMM_SET_GUEST_MEMORY unmap (BAR 0)");
+	printf("done\n");
+}
+
 static uint64_t parse_size(const char *s)
 {
 	char *end;
@@ -557,6 +644,7 @@ int main(int argc, char **argv)
 		{ "hugepages", no_argument, NULL, 'H' },
 		{ "seconds", required_argument, NULL, 't' },
 		{ "expect", required_argument, NULL, 'e' },
+		{ "device", required_argument, NULL, 'd' },
 		{ "while", required_argument, NULL, 'w' },
 		{ "before", required_argument, NULL, 'b' },
 		{ "after", required_argument, NULL, 'a' },
@@ -567,25 +655,26 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:g:Ht:e:w:b:a:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:g:Ht:e:d:w:b:a:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.size = parse_size(optarg); break;
 		case 'g': o.gpa = strtoull(optarg, NULL, 0); break;
 		case 'H': o.hugepages = 1; break;
 		case 't': o.seconds = atof(optarg); break;
 		case 'e': o.expect = optarg; break;
+		case 'd': o.device = optarg; break;
 		case 'w': o.while_cmd = optarg; break;
 		case 'b': o.before = optarg; break;
 		case 'a': o.after = optarg; break;
 		case 'h':
-			printf("usage: %s run|bench|bad|kill [options] (see the source's head)\n", prog);
+			printf("usage: %s run|bench|bad|kill|mmio [options] (see the source's head)\n", prog);
 			return 0;
 		default:
 			return 2;
 		}
 	}
 	if (optind != argc - 1)
-		die(0, "one command expected: run, bench, bad or kill");
+		die(0, "one command expected: run, bench, bad, kill or mmio");
 	if (o.gpa % HUGE_2M)
 		die(0, "--gpa must be 2 MiB aligned");
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -598,6 +687,8 @@ int main(int argc, char **argv)
 		cmd_bad(&o);
 	else if (!strcmp(cmd, "kill"))
 		cmd_kill(&o);
+	else if (!strcmp(cmd, "mmio"))
+		cmd_mmio(&o);
 	else
 		die(0, "unknown command '%s'", cmd);
 	return 0;

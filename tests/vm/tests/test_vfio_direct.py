@@ -10,7 +10,7 @@ that did not ask gets a device domain, and attach_mode=domain wins.
 """
 
 import hvtest
-from hvtest import (BLOCKED, EDU0, IDENTITY, MiB, PAGE, Tables, num, assert_maps_exactly,
+from hvtest import (BLOCKED, EDU0, EDU1, IDENTITY, MiB, PAGE, Tables, num, assert_maps_exactly,
                     check_back_in_identity)
 
 SIZE = 64 * MiB
@@ -61,6 +61,7 @@ def test_vfio_map_direct_attach(tmp_path, attach_mode, tables):
         # The driver: a direct domain for the partition, its tree = the buffer.
         dev = snap.device(EDU0)
         assert dev["state"] == "attached" and num(dev["logical_id"]) == logical_id(EDU0), dev
+        assert num(dev["direct_partition"]) == pid, dev
         dom = num(dev["domain"])
         d = snap.domain(dom)
         assert d is not None, "hv_iommu domains has no id=%d" % dom
@@ -89,6 +90,7 @@ def test_vfio_map_direct_attach(tmp_path, attach_mode, tables):
         assert tables.sim_pool()["leaked_pages"] == 0
         check_back_in_identity(tables, EDU0, dom)
         assert "logical_id" not in tables.device(EDU0)
+        assert "direct_partition" not in tables.device(EDU0)
         assert "partition" not in tables.sim_device(EDU0)
 
 
@@ -138,3 +140,32 @@ def test_vfio_direct_partition_closed_first(tmp_path, attach_mode, tables):
     assert num(tables.sim_device(EDU0)["domain"]) == IDENTITY
     assert tables.sim_partitions() == []
     assert tables.sim_pool()["leaked_pages"] == 0
+
+
+def test_vfio_direct_domain_mode_is_kept(tmp_path, attach_mode, tables):
+    """A device not asked for cannot join a direct domain: -EINVAL, no dev_err.
+
+    VFIO tries to share the container's domain with the second group; the
+    domain's mode (direct, decided at its first attach) is not re-derived, so
+    the attach is incompatible and VFIO keeps the group in a domain of its own.
+    """
+    attach_mode("auto")
+    mapped = tmp_path / "mapped"
+    with hvtest.VfioBound(EDU0), hvtest.VfioBound(EDU1):
+        mark = hvtest.kmsg_mark()
+        p = hvtest.client(EDU0, "--partition", "--size", 4 * MiB, "--also", EDU1,
+                          "--while-mapped", hvtest.snapshot_cmd(mapped))
+        pid = int(p.stdout.split("partition: ")[1].split()[0])
+        # The incompatible attach logged nothing (iommu.h: no dev_err for it).
+        log = [l for l in hvtest.dmesg_since(mark).splitlines() if EDU1 in l]
+        assert log == [], log
+    snap = Tables.snapshot(mapped)
+    d0 = snap.domain(snap.device_domain(EDU0))
+    d1 = snap.domain(snap.device_domain(EDU1))
+    assert (d0["mode"], d0["partition"]) == ("direct", str(pid)), d0
+    assert hvtest.split_list(d0["devices"]) == [EDU0], d0
+    assert (d1["mode"], d1["partition"]) == ("domain", "self"), d1
+    assert num(snap.sim_device(EDU1)["domain"]) == num(d1["id"])
+    assert hvtest.split_list(snap.sim_partition(pid)["devices"]) == [EDU0]
+    assert tables.sim_partition(pid) is None
+    check_back_in_identity(tables, EDU1, num(d1["id"]))

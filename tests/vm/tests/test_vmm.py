@@ -47,6 +47,7 @@ def test_vmm_ram_and_intercepts(tmp_path, tables):
     """Guest writes land in the VMM's pages; unmapped GPAs come back as exits."""
     expect_file, snapdir = tmp_path / "expect", tmp_path / "snap"
     size = 8 * MiB
+    short = hvtest.stat_status(tables.sim_stats(), 0xb)
     p = vmm("run", "--size", size, "--gpa", hex(GPA), "--expect", expect_file,
             "--while", hvtest.snapshot_cmd(snapdir))
     pid = num(field(p.stdout, "partition"))
@@ -56,7 +57,8 @@ def test_vmm_ram_and_intercepts(tmp_path, tables):
     hole = GPA + size + 0x1230
     exits = [l for l in p.stdout.splitlines() if l.startswith("exit: ")]
     assert exits == ["exit: vp=1 type=0x80000000 access=1 gpa=%#x" % hole,
-                     "exit: vp=1 type=0x80000000 access=0 gpa=%#x" % (hole + 8)], exits
+                     "exit: vp=1 type=0x80000000 access=0 gpa=%#x" % (hole + 8),
+                     "exit: vp=1 type=0x80000021 access=1 gpa=%#x" % (GPA + 3 * (size // 32 & ~7) + 24 + 1)], exits
 
     snap = Tables.snapshot(snapdir)
     part = snap.sim_partition(pid)
@@ -70,8 +72,11 @@ def test_vmm_ram_and_intercepts(tmp_path, tables):
                for _pfn, f in gpa.values())
     vps = {num(r["vp"]): r for r in snap.sim_vps(pid)}
     assert sorted(vps) == [0, 1]
-    assert num(vps[0]["intercepts"]) == 1 and num(vps[1]["intercepts"]) == 3, vps
+    assert num(vps[0]["intercepts"]) == 1 and num(vps[1]["intercepts"]) == 4, vps
     assert num(vps[0]["mapped"]) == 3 and num(vps[1]["mapped"]) == 3, vps
+    # The partition started with no pages: the driver deposited on demand.
+    assert num(part["pages"]) > 0
+    assert hvtest.stat_status(snap.sim_stats(), 0xb) > short
 
     assert_nothing_left(tables, pid)
 
@@ -153,3 +158,18 @@ def test_vmm_dispatch_rate(tables):
     print("dispatches_per_s=%.0f intercepts_per_s=%.0f" % (d, i))
     assert d > 100 and i > 100, p.stdout
     assert tables.sim_partitions() == []
+
+
+def test_vmm_mmio_region(tmp_path, tables):
+    """A VFIO BAR mmap (VM_IO|VM_PFNMAP) is an MMIO region: recorded, not mapped."""
+    snapdir = tmp_path / "snap"
+    with hvtest.VfioBound(hvtest.EDU0):
+        p = vmm("mmio", "--device", hvtest.EDU0, "--gpa", hex(GPA),
+                "--while", hvtest.snapshot_cmd(snapdir))
+    pid = num(field(p.stdout, "partition"))
+    assert "exit: vp=0 type=0x80000000 access=0 gpa=%#x" % (GPA + 4) in p.stdout
+    snap = Tables.snapshot(snapdir)
+    # Nothing of the BAR is in the hypervisor's GPA map: no RAM frames in it.
+    assert snap.sim_gpa(pid) == [], snap.sim_gpa(pid)
+    assert num(snap.sim_partition(pid)["gpa_pages"]) == 0
+    assert_nothing_left(tables, pid)
