@@ -233,6 +233,9 @@ void hv_iommu_debugfs_cleanup(void);
 void hv_iommu_debugfs_add_domain(struct hv_iommu_domain *hvdom);
 void hv_iommu_debugfs_remove_domain(struct hv_iommu_domain *hvdom);
 
+/* resv.c */
+void hv_iommu_get_resv_regions(struct device *dev, struct list_head *head);
+
 /* sysfs.c */
 extern const struct attribute_group *hv_iommu_sysfs_groups[];
 

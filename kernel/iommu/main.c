@@ -143,6 +143,7 @@ static const struct iommu_ops hv_iommu_ops = {
 	.release_device = hv_iommu_release_device,
 	.device_group = hv_iommu_device_group,
 	.def_domain_type = hv_iommu_def_domain_type,
+	.get_resv_regions = hv_iommu_get_resv_regions,
 	.default_domain_ops = &hv_iommu_paging_ops,
 	.pgsize_bitmap = SZ_4K,
 	.owner = THIS_MODULE,
