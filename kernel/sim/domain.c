@@ -14,6 +14,8 @@
  */
 
 #include <linux/bug.h>
+#include <linux/minmax.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
@@ -346,6 +348,9 @@ static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
 
 	if (pfn > HV_SIM_PFN_MAX || !hv_sim_pfn_is_ram(pfn, ram_start, ram_end))
 		return HV_STATUS_INVALID_PARAMETER;
+	/* Deposited pages are the hypervisor's: no device may reach them. */
+	if (xa_load(&hv_sim.deposited, pfn))
+		return HV_STATUS_ACCESS_DENIED;
 	if (xa_load(&domain->pages, iova_pfn))
 		return HV_STATUS_INVALID_PARAMETER;
 	status = hv_sim_block_get(domain, block);
@@ -373,6 +378,7 @@ static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
  * self; INVALID_PARAMETER for bad fields, flags without READABLE or with
  * unknown bits, an unknown/default/null domain, a misaligned or out of range
  * IOVA, a page frame that is not RAM or an IOVA page already mapped;
+ * ACCESS_DENIED for a page frame deposited to the hypervisor;
  * INSUFFICIENT_MEMORY when the pool is empty; NO_RESOURCES if the host
  * cannot allocate.  call->rep_next is the first rep not done.
  */
@@ -447,6 +453,35 @@ u16 hv_sim_unmap_device_gpa_pages(struct hv_sim_call *call)
 	return status;
 }
 
+/* Pages a reader walks per hold of hv_sim.lock (interrupts off). */
+#define HV_SIM_RUN_BATCH	256
+
+/*
+ * Grow @run by up to HV_SIM_RUN_BATCH pages of @domain.  Returns true if
+ * the batch was used up and the run may go on.  Lock held.
+ */
+static bool hv_sim_run_extend(struct hv_sim_device_domain *domain,
+			      struct hv_sim_run *run)
+{
+	XA_STATE(xas, &domain->pages, run->iova_pfn + run->pages);
+	unsigned long walked;
+	void *pte;
+
+	/* Writers hold hv_sim.lock too; RCU only satisfies xas_*(). */
+	rcu_read_lock();
+	for (walked = 0; walked < HV_SIM_RUN_BATCH; walked++) {
+		pte = xas_load(&xas);
+		if (!pte || hv_sim_pte_pfn(pte) != run->pfn + run->pages ||
+		    hv_sim_pte_flags(pte) != run->flags)
+			break;
+		run->pages++;
+		xas_next(&xas);
+	}
+	rcu_read_unlock();
+	hv_sim.reader_max_walk = max(hv_sim.reader_max_walk, walked);
+	return walked == HV_SIM_RUN_BATCH;
+}
+
 /**
  * hv_sim_run_find() - find the next run of mappings, for debugfs
  * @dom_index: in: domain number to start at; out: the run's domain.
@@ -457,45 +492,53 @@ u16 hv_sim_unmap_device_gpa_pages(struct hv_sim_call *call)
  * A run is the longest stretch of mapped IOVA pages, starting at the first
  * mapped page at or after the cursor, where IOVA and page frame number
  * advance together and the flags stay the same.  Continue after it with
- * *@page_index = run->iova_pfn + run->pages.  Lock held; the cost is linear
- * in the pages of the run (plus the empty domains skipped).
+ * *@page_index = run->iova_pfn + run->pages.
  *
+ * Takes hv_sim.lock for at most HV_SIM_RUN_BATCH pages at a time and drops
+ * it (and yields) in between, so a long run never keeps interrupts off for
+ * long; a run that changes meanwhile is read as it is found batch by batch.
+ *
+ * Context: process context, lock not held.
  * Return: true if a run was found, false at the end of all domains.
  */
 bool hv_sim_run_find(unsigned long *dom_index, unsigned long *page_index,
 		     struct hv_sim_run *run)
 {
 	struct hv_sim_device_domain *domain;
+	void *pte = NULL;
 
-	lockdep_assert_held(&hv_sim.lock);
+	spin_lock_irq(&hv_sim.lock);
 	while ((domain = xa_find(&hv_sim.domains, dom_index, ULONG_MAX,
 				 XA_PRESENT))) {
 		XA_STATE(xas, &domain->pages, *page_index);
-		void *pte;
 
-		/* Writers hold hv_sim.lock too; RCU only satisfies xas_*(). */
 		rcu_read_lock();
 		pte = xas_find(&xas, ULONG_MAX);
+		rcu_read_unlock();
 		if (pte) {
 			run->domain = domain->id;
 			run->iova_pfn = xas.xa_index;
 			run->pfn = hv_sim_pte_pfn(pte);
 			run->flags = hv_sim_pte_flags(pte);
-			run->pages = 1;
-			while ((pte = xas_next(&xas)) &&
-			       hv_sim_pte_pfn(pte) == run->pfn + run->pages &&
-			       hv_sim_pte_flags(pte) == run->flags)
-				run->pages++;
-			rcu_read_unlock();
-			*page_index = run->iova_pfn;
-			return true;
+			run->pages = 0;
+			break;
 		}
-		rcu_read_unlock();
 		/* Domain ids are 32-bit: this cannot wrap. */
 		(*dom_index)++;
 		*page_index = 0;
 	}
-	return false;
+	while (domain && hv_sim_run_extend(domain, run)) {
+		spin_unlock_irq(&hv_sim.lock);
+		cond_resched();
+		spin_lock_irq(&hv_sim.lock);
+		/* The domain may have been deleted meanwhile. */
+		domain = xa_load(&hv_sim.domains, run->domain);
+	}
+	spin_unlock_irq(&hv_sim.lock);
+	if (!pte)
+		return false;
+	*page_index = run->iova_pfn;
+	return true;
 }
 
 /**

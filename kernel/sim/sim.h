@@ -133,6 +133,11 @@ struct hv_sim_fault {
  * @nr_statuses: used entries of @status_code.
  * @faults: pending fault injections, oldest first.
  * @nr_faults: used entries of @faults.
+ * @misuse_irqs_enabled: calls refused for being made with interrupts on.
+ * @misuse_foreign_page: calls refused for an input that is not in the
+ *	calling CPU's input page.
+ * @reader_max_walk: most mapped pages a debugfs reader walked in one hold
+ *	of @lock.
  */
 struct hv_sim_state {
 	spinlock_t lock;		/* guards all of the state below */
@@ -151,6 +156,9 @@ struct hv_sim_state {
 	unsigned int nr_statuses;
 	struct hv_sim_fault faults[HV_SIM_NR_FAULTS];
 	unsigned int nr_faults;
+	u64 misuse_irqs_enabled;
+	u64 misuse_foreign_page;
+	unsigned long reader_max_walk;
 };
 
 extern struct hv_sim_state hv_sim;
@@ -172,6 +180,10 @@ struct hv_sim_call {
 	u32 rep_end;
 	u32 rep_next;
 };
+
+/* main.c */
+bool hv_sim_input_page_is_own(const void *input);
+void *hv_sim_input_page_of(unsigned int cpu);
 
 /* hcall.c */
 u64 hv_sim_hypercall(u64 control, void *input, void *output);
@@ -237,9 +249,12 @@ bool hv_sim_pfn_is_ram(unsigned long pfn, unsigned long *ram_start,
 		       unsigned long *ram_end);
 
 /* fault.c */
-bool hv_sim_fault_take(u16 code, struct hv_sim_fault *fault);
+bool hv_sim_fault_take(u16 code, u32 reps_left, struct hv_sim_fault *fault);
 int hv_sim_fault_parse(char *buf);
 void hv_sim_fault_show(struct seq_file *m);
+
+/* call.c */
+extern const struct file_operations hv_sim_call_fops;
 
 /* debugfs.c */
 void hv_sim_debugfs_init(void);
