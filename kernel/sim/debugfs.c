@@ -208,7 +208,7 @@ static int hv_sim_devices_show(struct seq_file *m, void *v)
 	else
 		seq_printf(m, " domain=%u", dev->domain->id);
 	/* Off the bus but still held by the hypervisor. */
-	if (!dev->present)
+	if (!dev->functions)
 		seq_puts(m, " state=removed");
 	seq_putc(m, '\n');
 	return 0;

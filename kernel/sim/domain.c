@@ -233,7 +233,7 @@ u16 hv_sim_attach_device_domain(struct hv_sim_call *call)
 	if (status != HV_STATUS_SUCCESS)
 		return status;
 	dev = hv_sim_device_lookup(in->device_id);
-	if (!dev || !dev->present)
+	if (!dev || !dev->functions)
 		return HV_STATUS_INVALID_PARAMETER;
 	dev->seen = true;
 	if (dev->partition || dev->domain != &hv_sim_domain_default)

@@ -66,8 +66,12 @@ struct hv_sim_partition {
 
 /**
  * struct hv_sim_device - a PCI device as the hypervisor knows it
- * @key: segment << 16 | requester id; also its index in hv_sim.devices.
- * @present: the device is on the PCI bus now.
+ * @key: segment << 16 | requester id on the wire (a bridge's for functions
+ *	behind a PCIe-to-PCI bridge); also its index in hv_sim.devices.
+ * @source: the shadow bus range, phantom and source shadow bits of its
+ *	device id (HV_DEVICE_ID_SOURCE_MASK), as the topology gives them.
+ * @functions: PCI functions on the bus now that reach the hypervisor with
+ *	this id (0: the device left the bus).
  * @seen: some hypercall named it (it appears in debugfs "devices").
  * @domain: the device domain it is in, or NULL when direct-attached.
  * @partition: the guest partition it is direct-attached to, or NULL.
@@ -75,7 +79,8 @@ struct hv_sim_partition {
  */
 struct hv_sim_device {
 	u32 key;
-	bool present;
+	u64 source;
+	unsigned int functions;
 	bool seen;
 	struct hv_sim_device_domain *domain;
 	struct hv_sim_partition *partition;

@@ -2,8 +2,6 @@
 the IOMMU core (get_resv_regions), shown in the group's reserved_regions, and
 VFIO refuses to map anything over it; nothing reaches the hypervisor."""
 
-import os
-
 import pytest
 
 import hvtest

@@ -10,7 +10,6 @@ import struct
 import hvtest
 from hvtest import EDU0, MiB, PAGE, Tables, num, knob_cmd, snapshot_cmd, stat_call, stat_record
 
-SELF = (1 << 64) - 1
 CREATE, DELETE, MAP, UNMAP = 0xb1, 0xc5, 0xb3, 0xb4
 SUCCESS, INVALID_HYPERCALL_INPUT, ACCESS_DENIED = 0x0, 0x3, 0x6
 INSUFFICIENT_MEMORY, OPERATION_FAILED = 0xb, 0x71
@@ -19,17 +18,11 @@ READ_WRITE = 0x3
 
 
 def device_domain(dom_id):
-    """struct hv_input_device_domain: partition self, VTL 0, stage 2."""
-    return struct.pack("<QB7xQ", SELF, 0, dom_id << 32)
+    return hvtest.sim_device_domain(dom_id)
 
 
 def sim_call(code, reps, start, mode, data=b""):
-    """One hypercall through hv_sim/call; returns (status, reps completed)."""
-    err = hvtest.write_file(os.path.join(hvtest.DBG_SIM, "call"),
-                            "0x%x %d %d %s %s" % (code, reps, start, mode, data.hex()))
-    assert err == 0, "hv_sim/call: %s" % os.strerror(err)
-    r = hvtest.parse_kv(hvtest.knob("call"))
-    return num(r["status"]), num(r["reps"])
+    return hvtest.sim_call(code, data, reps, start, mode)
 
 
 def create(dom_id, mode="own"):
