@@ -17,6 +17,8 @@
 /* CPUID 0x40000003 EAX: device domains available. */
 #define HV_IOMMU_CPUID_FEATURES			0x40000003
 #define HV_IOMMU_CPUID_DEVICE_DOMAINS		BIT(24)
+/* CPUID 0x40000003 EBX: CpuManagement privilege, held by the root only. */
+#define HV_IOMMU_CPUID_CPU_MANAGEMENT		BIT(12)
 
 static void *hv_iommu_hyperv_input_page(void)
 {
@@ -26,6 +28,13 @@ static void *hv_iommu_hyperv_input_page(void)
 static u64 hv_iommu_hyperv_hypercall(u64 control, void *input, void *output)
 {
 	return hv_do_hypercall(control, input, output);
+}
+
+/* Root if this partition manages the CPUs, else an L1 virtual host. */
+static enum hv_role hv_iommu_hyperv_role(void)
+{
+	return cpuid_ebx(HV_IOMMU_CPUID_FEATURES) & HV_IOMMU_CPUID_CPU_MANAGEMENT ?
+	       HV_ROLE_ROOT : HV_ROLE_L1VH;
 }
 
 /*
@@ -39,6 +48,7 @@ const struct hv_backend hv_iommu_hyperv_backend = {
 	.owner = THIS_MODULE,
 	.input_page = hv_iommu_hyperv_input_page,
 	.hypercall = hv_iommu_hyperv_hypercall,
+	.role = hv_iommu_hyperv_role,
 };
 
 /**

@@ -261,6 +261,12 @@ static int hv_iommu_domain_prepare(struct hv_iommu_dev *hd,
 		return 0;
 	}
 
+	if (want == HV_IOMMU_MODE_DOMAIN && !hv_iommu_policy->device_domains) {
+		dev_err(hd->dev, "domain %u: the %s role offers no device domains; only direct attach to a guest partition the attaching process owns\n",
+			hvdom->id, hv_iommu_policy->name);
+		return -EPERM;
+	}
+
 	if (want == HV_IOMMU_MODE_DIRECT) {
 		spin_lock_irqsave(&hvdom->lock, flags);
 		hvdom->partition_id = partition_id;
@@ -336,7 +342,8 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
  *
  * Context: process context; caller holds hv_iommu_lock.
  * Return: 0, -EINVAL if @to's mode or partition does not fit this attach,
- * or -errno from the hypercall that failed.
+ * -EPERM if it would need a device domain and the role offers none (L1VH,
+ * logged), or -errno from the hypercall that failed.
  */
 int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 {

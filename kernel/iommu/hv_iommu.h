@@ -197,8 +197,20 @@ enum hv_iommu_skip_reason hv_iommu_skip_check(struct pci_dev *pdev,
 void hv_iommu_skipped_record(const char *bdf, enum hv_iommu_skip_reason reason);
 void hv_iommu_skipped_show(struct seq_file *m);
 
+/**
+ * struct hv_iommu_policy - what this kernel's role lets the driver do
+ * @name: "root" or "l1vh" (sysfs role, hvctl status).
+ * @device_domains: paging domains may be hypervisor device domains (host
+ *	devices get paging domains); false: only direct attach.
+ */
+struct hv_iommu_policy {
+	const char *name;
+	bool device_domains;
+};
+
 /* backend.c */
 extern const struct hv_backend *hv_iommu_backend;
+extern const struct hv_iommu_policy *hv_iommu_policy;
 int hv_iommu_backend_select(const char *want);
 void hv_iommu_backend_release(void);
 

@@ -91,10 +91,16 @@ static bool hv_sim_domain_is_builtin(const struct hv_sim_device_domain *domain)
 /*
  * The checks every struct hv_input_device_domain gets: the root may only
  * name its own domains, VTL 0 (the simulator models no other VTL), stage 2.
+ * An L1VH may name none but the null domain (it has no device domains and
+ * no default domain to attach to): ACCESS_DENIED.
  */
 static u16 hv_sim_check_device_domain(const struct hv_input_device_domain *in,
 				      u32 *id)
 {
+	if (hv_sim_role() == HV_ROLE_L1VH &&
+	    in->domain_id != hv_device_domain_id_make(HV_DEVICE_DOMAIN_TYPE_S2,
+						       HV_DEVICE_DOMAIN_ID_S2_NULL))
+		return HV_STATUS_ACCESS_DENIED;
 	if (in->partition_id != HV_PARTITION_ID_SELF)
 		return HV_STATUS_INVALID_PARTITION_ID;
 	if (in->owner_vtl || memchr_inv(in->padding, 0, sizeof(in->padding)))

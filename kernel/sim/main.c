@@ -21,6 +21,8 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/topology.h>
 
 #include "hv_backend.h"
@@ -30,6 +32,50 @@ static unsigned long pool_pages = 64;
 module_param(pool_pages, ulong, 0444);
 MODULE_PARM_DESC(pool_pages,
 		 "Pages in the hypervisor's deposit pool at load (default 64)");
+
+/* role=root|l1vh, read only after load. */
+static const char * const hv_sim_role_names[] = {
+	[HV_ROLE_ROOT] = "root",
+	[HV_ROLE_L1VH] = "l1vh",
+};
+static enum hv_role hv_sim_role_param = HV_ROLE_ROOT;
+
+static int hv_sim_role_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(hv_sim_role_names, val);
+
+	if (i < 0) {
+		pr_err("role: '%s' is not root or l1vh\n", val);
+		return -EINVAL;
+	}
+	hv_sim_role_param = i;
+	return 0;
+}
+
+static int hv_sim_role_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", hv_sim_role_names[hv_sim_role_param]);
+}
+
+static const struct kernel_param_ops hv_sim_role_ops = {
+	.set = hv_sim_role_set,
+	.get = hv_sim_role_get,
+};
+module_param_cb(role, &hv_sim_role_ops, NULL, 0444);
+MODULE_PARM_DESC(role,
+		 "what the kernel is to the simulated hypervisor: root (default) or l1vh (no device domains, no default domain to attach to; direct attach and the null domain only)");
+
+/**
+ * hv_sim_role() - the role the simulator plays the kernel's partition in
+ *
+ * The backend's role(); fixed at load.
+ *
+ * Return: HV_ROLE_ROOT or HV_ROLE_L1VH.
+ */
+enum hv_role hv_sim_role(void)
+{
+	return hv_sim_role_param;
+}
 
 struct hv_sim_state hv_sim = {
 	.lock = __SPIN_LOCK_UNLOCKED(hv_sim.lock),
@@ -80,6 +126,7 @@ const struct hv_backend hv_sim_backend = {
 	.output_page = hv_sim_backend_output_page,
 	.hypercall = hv_sim_hypercall,
 	.current_partition = hv_sim_current_partition,
+	.role = hv_sim_role,
 };
 EXPORT_SYMBOL_GPL(hv_sim_backend);
 
@@ -132,8 +179,8 @@ static int __init hv_sim_init(void)
 		goto err_devices;
 	/* Last: the files show state that must exist first. */
 	hv_sim_debugfs_init();
-	pr_info("simulated Hyper-V hypervisor ready, %lu pool pages\n",
-		pool_pages);
+	pr_info("simulated Hyper-V hypervisor ready, role %s, %lu pool pages\n",
+		hv_sim_role_names[hv_sim_role_param], pool_pages);
 	return 0;
 
 err_devices:

@@ -19,6 +19,7 @@
 #include <linux/xarray.h>
 
 #include "hv_abi.h"
+#include "hv_backend.h"
 
 struct pid;
 struct seq_file;
@@ -187,6 +188,7 @@ struct hv_sim_call {
 };
 
 /* main.c */
+enum hv_role hv_sim_role(void);
 bool hv_sim_input_page_is_own(const void *input);
 void *hv_sim_input_page_of(unsigned int cpu);
 
