@@ -192,6 +192,8 @@ extern const struct file_operations hv_iommu_probe_fault_fops;
 extern enum hv_iommu_attach_mode hv_iommu_attach_mode;
 const char *hv_iommu_backend_param(void);
 struct pci_dev;
+bool hv_iommu_acs_isolated(struct pci_dev *pdev);
+bool hv_iommu_slot_shared(struct pci_dev *pdev);
 enum hv_iommu_skip_reason hv_iommu_skip_check(struct pci_dev *pdev,
 					      u16 segment, u64 device_id);
 void hv_iommu_skipped_record(const char *bdf, enum hv_iommu_skip_reason reason);

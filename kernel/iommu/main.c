@@ -189,11 +189,45 @@ static void hv_iommu_release_device(struct device *dev)
 	mutex_unlock(&hv_iommu_lock);
 }
 
+/*
+ * The group of a function of a multi-function device without ACS is its
+ * slot's.  pci_device_group() looks for a sibling's group only when the
+ * function's multifunction flag is set, which on a hot rescan it is not yet
+ * for functions above 0 (pci_device_add() adds them to the device model,
+ * and so probes them, before pci_scan_slot() sets the flag): on 6.1 and
+ * 6.12, removing both functions of a slot and rescanning gave function 1 a
+ * group of its own, next to function 0 it is not isolated from.  Look for
+ * a sibling's group first (hv_iommu_slot_shared() asks function 0), then
+ * let the core decide.
+ */
+static struct iommu_group *hv_iommu_slot_group(struct pci_dev *pdev)
+{
+	struct iommu_group *group = NULL;
+	struct pci_dev *sibling;
+	unsigned int fn;
+
+	if (!hv_iommu_slot_shared(pdev))
+		return NULL;
+	for (fn = 0; fn < 8 && !group; fn++) {
+		if (fn == PCI_FUNC(pdev->devfn))
+			continue;
+		sibling = pci_get_slot(pdev->bus,
+				       PCI_DEVFN(PCI_SLOT(pdev->devfn), fn));
+		if (sibling && !hv_iommu_acs_isolated(sibling))
+			group = iommu_group_get(&sibling->dev);
+		pci_dev_put(sibling);
+	}
+	return group;
+}
+
 static struct iommu_group *hv_iommu_device_group(struct device *dev)
 {
-	if (dev_is_pci(dev))
-		return pci_device_group(dev);
-	return generic_device_group(dev);
+	struct iommu_group *group;
+
+	if (!dev_is_pci(dev))
+		return generic_device_group(dev);
+	group = hv_iommu_slot_group(to_pci_dev(dev));
+	return group ? group : pci_device_group(dev);
 }
 
 static int hv_iommu_def_domain_type(struct device *dev)

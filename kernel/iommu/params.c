@@ -143,14 +143,20 @@ module_param_cb(pci_devs_to_skip, &hv_iommu_skip_ops, NULL, 0644);
 MODULE_PARM_DESC(pci_devs_to_skip,
 		 "PCI devices not to claim at probe: (SSSS:BB:DD.F)(SSSS:BB:DD.F)...");
 
-/*
- * Does @pdev have ACS with source validation, request and completion
- * redirect and upstream forwarding (the flags the core's
- * pci_device_group() asks for; pci_acs_enabled() is not exported)?
+/**
+ * hv_iommu_acs_isolated() - is a PCI function isolated from its slot's others
+ * @pdev: the function.
+ *
+ * True if it has ACS with source validation, request and completion
+ * redirect and upstream forwarding enabled (the flags the core's
+ * pci_device_group() asks for; pci_acs_enabled() is not exported).
  * Device-specific ACS quirks are not seen: a device they cover counts as
- * not isolated, which only ever skips more, never less.
+ * not isolated, which only ever groups and skips more, never less.
+ *
+ * Context: any (config space read).
+ * Return: true if isolated.
  */
-static bool hv_iommu_acs_isolated(struct pci_dev *pdev)
+bool hv_iommu_acs_isolated(struct pci_dev *pdev)
 {
 	const u16 want = PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF;
 	u16 ctrl = 0;
@@ -163,6 +169,31 @@ static bool hv_iommu_acs_isolated(struct pci_dev *pdev)
 		return false;
 	pci_read_config_word(pdev, pos + PCI_ACS_CTRL, &ctrl);
 	return (ctrl & want) == want;
+}
+
+/**
+ * hv_iommu_slot_shared() - may @pdev share its slot's IOMMU group
+ * @pdev: the function.
+ *
+ * True for a function of a multi-function device without ACS.  Whether the
+ * slot is multi-function is function 0's header type: a function above 0
+ * is added to the device model (and probed) before pci_scan_slot() sets its
+ * multifunction flag, so on a hot rescan the flag is not there yet.
+ *
+ * Context: process context (takes pci_bus_sem for reading).
+ * Return: true if so.
+ */
+bool hv_iommu_slot_shared(struct pci_dev *pdev)
+{
+	struct pci_dev *fn0;
+	bool multi = pdev->multifunction;
+
+	if (!multi && PCI_FUNC(pdev->devfn)) {
+		fn0 = pci_get_slot(pdev->bus, PCI_DEVFN(PCI_SLOT(pdev->devfn), 0));
+		multi = fn0 && fn0->multifunction;
+		pci_dev_put(fn0);
+	}
+	return multi && !hv_iommu_acs_isolated(pdev);
 }
 
 /* Does the listed function @b share an IOMMU group with @pdev? */
@@ -179,7 +210,7 @@ static bool hv_iommu_skip_groups_with(const struct hv_skip_bdf *b,
 	/* Functions of one slot without ACS: pci_device_group() joins them. */
 	if (b->bus == pdev->bus->number &&
 	    PCI_SLOT(b->devfn) == PCI_SLOT(pdev->devfn) &&
-	    pdev->multifunction && !hv_iommu_acs_isolated(pdev))
+	    hv_iommu_slot_shared(pdev))
 		return true;
 	/* One id on the wire (behind one bridge): one device to the hypervisor. */
 	other = pci_get_domain_bus_and_slot(b->segment, b->bus, b->devfn);

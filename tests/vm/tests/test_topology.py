@@ -142,14 +142,25 @@ def test_skipping_one_function_skips_its_group(skip_list, tables):
         assert hvtest.bind(MF0, "vfio-pci") != "vfio-pci", "vfio-pci took %s" % MF0
     finally:
         hvtest.unbind_restore(MF0, orig)
-    # Off the list again: both are claimed again, in domain 0.
+    # Off the list again: both are claimed again, in one group, in domain 0.
     assert hvtest.set_param("pci_devs_to_skip", "\n") == 0
     remove(MF1)
     remove(MF0)
     rescan(MF0, MF1)
-    assert hvtest.iommu_group(MF0) is not None and hvtest.iommu_group(MF1) is not None
+    assert hvtest.iommu_group(MF0) == hvtest.iommu_group(MF1) is not None
     assert skipped_reason(tables, MF0) is None and skipped_reason(tables, MF1) is None
     assert tables.device_domain(MF0) == tables.device_domain(MF1) == IDENTITY
+
+
+def test_function_above_0_rescanned_alone_is_declined(skip_list, tables):
+    """(MF0) listed, then only MF1 removed and rescanned: MF1 is probed
+    before the PCI core marks it multi-function, and must still be seen as
+    MF0's slot sibling and declined."""
+    assert hvtest.set_param("pci_devs_to_skip", "(%s)" % MF0) == 0
+    remove(MF1)
+    rescan(MF1)
+    assert hvtest.iommu_group(MF1) is None, "%s was claimed next to listed %s" % (MF1, MF0)
+    assert skipped_reason(tables, MF1) == "group_member_listed", tables.skipped()
 
 
 def test_skipping_the_bridge_skips_what_is_behind_it(skip_list, tables):
@@ -192,6 +203,18 @@ def test_probe_declines_what_the_hypervisor_cannot_name(tables, kind, reason, ms
         rescan(bdf)
     assert hvtest.iommu_group(bdf) is not None and tables.device_domain(bdf) == IDENTITY
     assert skipped_reason(tables, bdf) is None
+
+
+@pytest.mark.parametrize("order", [(MF1, MF0), (MF0,)], ids=["both", "function-0"])
+def test_rescanned_functions_keep_one_group(skip_list, order):
+    """Functions of one slot without ACS share a group however they come
+    back (the core alone splits them when both are removed and rescanned)."""
+    for bdf in order:
+        remove(bdf)
+    rescan(MF0, MF1)
+    assert hvtest.iommu_group(MF0) == hvtest.iommu_group(MF1) is not None, \
+        "%s in group %s, %s in group %s" % (MF0, hvtest.iommu_group(MF0),
+                                            MF1, hvtest.iommu_group(MF1))
 
 
 def test_probe_fault_knob_refuses_malformed_writes():
