@@ -11,6 +11,7 @@
 
 /* The backend in use; set once at init, never changes (no module exit). */
 const struct hv_backend *hv_iommu_backend;
+EXPORT_SYMBOL_NS_GPL(hv_iommu_backend, HV_IOMMU);
 
 /*
  * What each role may do.  One code path for both; where they differ, it

@@ -26,8 +26,6 @@
 #define HV_SIM_BLOCK_SHIFT	(21 - HV_HYP_PAGE_SHIFT)
 /* IOVA is a 64-bit byte address: at most 2^52 pages of it. */
 #define HV_SIM_IOVA_PAGES_MAX	(1UL << (64 - HV_HYP_PAGE_SHIFT))
-/* Physical addresses have at most 52 bits (x86-64 MAXPHYADDR). */
-#define HV_SIM_PFN_MAX		((1ULL << (52 - HV_HYP_PAGE_SHIFT)) - 1)
 
 /*
  * Map flags a device-domain mapping may carry.  READABLE is required;
@@ -37,10 +35,6 @@
 				 HV_MAP_GPA_KERNEL_EXECUTABLE | \
 				 HV_MAP_GPA_USER_EXECUTABLE | \
 				 HV_MAP_GPA_NOT_CACHED)
-/* Flags pack into 5 bits of a PTE: bits 0-3 as they are, NOT_CACHED as 4. */
-#define HV_SIM_PTE_FLAGS_BITS	5
-#define HV_SIM_PTE_NOT_CACHED	BIT(4)
-
 static struct hv_sim_device_domain hv_sim_domain_default = {
 	.id = HV_DEVICE_DOMAIN_ID_S2_DEFAULT,
 };
@@ -48,30 +42,6 @@ static struct hv_sim_device_domain hv_sim_domain_default = {
 static struct hv_sim_device_domain hv_sim_domain_null = {
 	.id = HV_DEVICE_DOMAIN_ID_S2_NULL,
 };
-
-static void *hv_sim_pte_make(u64 pfn, u32 flags)
-{
-	unsigned long bits = flags & 0xf;
-
-	if (flags & HV_MAP_GPA_NOT_CACHED)
-		bits |= HV_SIM_PTE_NOT_CACHED;
-	return xa_mk_value((unsigned long)pfn << HV_SIM_PTE_FLAGS_BITS | bits);
-}
-
-static unsigned long hv_sim_pte_pfn(void *pte)
-{
-	return xa_to_value(pte) >> HV_SIM_PTE_FLAGS_BITS;
-}
-
-static u32 hv_sim_pte_flags(void *pte)
-{
-	unsigned long bits = xa_to_value(pte);
-	u32 flags = bits & 0xf;
-
-	if (bits & HV_SIM_PTE_NOT_CACHED)
-		flags |= HV_MAP_GPA_NOT_CACHED;
-	return flags;
-}
 
 /**
  * hv_sim_default_domain() - the hypervisor's default stage-2 domain (id 0)
@@ -462,32 +432,6 @@ u16 hv_sim_unmap_device_gpa_pages(struct hv_sim_call *call)
 /* Pages a reader walks per hold of hv_sim.lock (interrupts off). */
 #define HV_SIM_RUN_BATCH	256
 
-/*
- * Grow @run by up to HV_SIM_RUN_BATCH pages of @domain.  Returns true if
- * the batch was used up and the run may go on.  Lock held.
- */
-static bool hv_sim_run_extend(struct hv_sim_device_domain *domain,
-			      struct hv_sim_run *run)
-{
-	XA_STATE(xas, &domain->pages, run->iova_pfn + run->pages);
-	unsigned long walked;
-	void *pte;
-
-	/* Writers hold hv_sim.lock too; RCU only satisfies xas_*(). */
-	rcu_read_lock();
-	for (walked = 0; walked < HV_SIM_RUN_BATCH; walked++) {
-		pte = xas_load(&xas);
-		if (!pte || hv_sim_pte_pfn(pte) != run->pfn + run->pages ||
-		    hv_sim_pte_flags(pte) != run->flags)
-			break;
-		run->pages++;
-		xas_next(&xas);
-	}
-	rcu_read_unlock();
-	hv_sim.reader_max_walk = max(hv_sim.reader_max_walk, walked);
-	return walked == HV_SIM_RUN_BATCH;
-}
-
 /**
  * hv_sim_run_find() - find the next run of mappings, for debugfs
  * @dom_index: in: domain number to start at; out: the run's domain.
@@ -511,40 +455,46 @@ bool hv_sim_run_find(unsigned long *dom_index, unsigned long *page_index,
 		     struct hv_sim_run *run)
 {
 	struct hv_sim_device_domain *domain;
-	void *pte = NULL;
+	unsigned long next, pfn, walked = 0;
+	bool found = false;
+	u32 flags;
 
 	spin_lock_irq(&hv_sim.lock);
 	while ((domain = xa_find(&hv_sim.domains, dom_index, ULONG_MAX,
 				 XA_PRESENT))) {
-		XA_STATE(xas, &domain->pages, *page_index);
-
-		rcu_read_lock();
-		pte = xas_find(&xas, ULONG_MAX);
-		rcu_read_unlock();
-		if (pte) {
+		if (hv_sim_pte_run(&domain->pages, page_index, &run->pfn,
+				   &run->pages, &run->flags, HV_SIM_RUN_BATCH)) {
 			run->domain = domain->id;
-			run->iova_pfn = xas.xa_index;
-			run->pfn = hv_sim_pte_pfn(pte);
-			run->flags = hv_sim_pte_flags(pte);
-			run->pages = 0;
+			run->iova_pfn = *page_index;
+			walked = run->pages;
+			found = true;
 			break;
 		}
 		/* Domain ids are 32-bit: this cannot wrap. */
 		(*dom_index)++;
 		*page_index = 0;
 	}
-	while (domain && hv_sim_run_extend(domain, run)) {
+	/* A batch used up: the run may go on; read on after a pause. */
+	while (walked == HV_SIM_RUN_BATCH) {
+		hv_sim.reader_max_walk = max(hv_sim.reader_max_walk, walked);
 		spin_unlock_irq(&hv_sim.lock);
 		cond_resched();
 		spin_lock_irq(&hv_sim.lock);
 		/* The domain may have been deleted meanwhile. */
 		domain = xa_load(&hv_sim.domains, run->domain);
+		next = run->iova_pfn + run->pages;
+		walked = 0;
+		if (!domain ||
+		    !hv_sim_pte_run(&domain->pages, &next, &pfn, &walked,
+				    &flags, HV_SIM_RUN_BATCH) ||
+		    next != run->iova_pfn + run->pages ||
+		    pfn != run->pfn + run->pages || flags != run->flags)
+			break;
+		run->pages += walked;
 	}
+	hv_sim.reader_max_walk = max(hv_sim.reader_max_walk, walked);
 	spin_unlock_irq(&hv_sim.lock);
-	if (!pte)
-		return false;
-	*page_index = run->iova_pfn;
-	return true;
+	return found;
 }
 
 /**

@@ -81,18 +81,18 @@ struct hv_sim_state hv_sim = {
 	.lock = __SPIN_LOCK_UNLOCKED(hv_sim.lock),
 };
 
-/* Each CPU's hypercall input page, as the hypervisor's callers have. */
+/* Each CPU's hypercall input and output pages, as the root has them. */
 static DEFINE_PER_CPU(void *, hv_sim_input_page);
+static DEFINE_PER_CPU(void *, hv_sim_output_page);
 
 static void *hv_sim_backend_input_page(void)
 {
 	return this_cpu_read(hv_sim_input_page);
 }
 
-/* No simulated call produces output. */
 static void *hv_sim_backend_output_page(void)
 {
-	return NULL;
+	return this_cpu_read(hv_sim_output_page);
 }
 
 /**
@@ -125,8 +125,11 @@ const struct hv_backend hv_sim_backend = {
 	.input_page = hv_sim_backend_input_page,
 	.output_page = hv_sim_backend_output_page,
 	.hypercall = hv_sim_hypercall,
-	.current_partition = hv_sim_current_partition,
 	.role = hv_sim_role,
+	.synic_read = hv_sim_synic_read,
+	.synic_write = hv_sim_synic_write,
+	.sint_handler_set = hv_sim_sint_handler_set,
+	.sint_handler_clear = hv_sim_sint_handler_clear,
 };
 EXPORT_SYMBOL_GPL(hv_sim_backend);
 
@@ -136,24 +139,29 @@ static void hv_sim_input_pages_free(void)
 
 	for_each_possible_cpu(cpu) {
 		free_page((unsigned long)per_cpu(hv_sim_input_page, cpu));
+		free_page((unsigned long)per_cpu(hv_sim_output_page, cpu));
 		per_cpu(hv_sim_input_page, cpu) = NULL;
+		per_cpu(hv_sim_output_page, cpu) = NULL;
 	}
 }
 
-/* Every possible CPU gets its page now: no CPU hotplug handling needed. */
+/* Every possible CPU gets its pages now: no CPU hotplug handling needed. */
 static int hv_sim_input_pages_alloc(void)
 {
 	unsigned int cpu;
-	struct page *page;
+	struct page *in, *out;
 
 	for_each_possible_cpu(cpu) {
-		page = alloc_pages_node(cpu_to_node(cpu),
-					GFP_KERNEL | __GFP_ZERO, 0);
-		if (!page) {
+		in = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+		out = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+		if (in)
+			per_cpu(hv_sim_input_page, cpu) = page_address(in);
+		if (out)
+			per_cpu(hv_sim_output_page, cpu) = page_address(out);
+		if (!in || !out) {
 			hv_sim_input_pages_free();
 			return -ENOMEM;
 		}
-		per_cpu(hv_sim_input_page, cpu) = page_address(page);
 	}
 	return 0;
 }
@@ -167,6 +175,13 @@ static int __init hv_sim_init(void)
 	ret = hv_sim_input_pages_alloc();
 	if (ret)
 		return ret;
+	ret = hv_sim_synic_init(hv_sim_role());
+	if (ret)
+		goto err_pages;
+	/* VMBus (L1VH) is up before any VMM driver can load. */
+	ret = hv_sim_vmbus_init(hv_sim_role());
+	if (ret)
+		goto err_synic;
 	hv_sim_pool_init(pool_pages);
 	ret = hv_sim_domains_init();
 	if (ret)
@@ -174,21 +189,21 @@ static int __init hv_sim_init(void)
 	ret = hv_sim_devices_init();
 	if (ret)
 		goto err_domains;
-	ret = hv_sim_direct_init();
-	if (ret)
-		goto err_devices;
+	hv_sim_partitions_init();
 	/* Last: the files show state that must exist first. */
 	hv_sim_debugfs_init();
 	pr_info("simulated Hyper-V hypervisor ready, role %s, %lu pool pages\n",
 		hv_sim_role_names[hv_sim_role_param], pool_pages);
 	return 0;
 
-err_devices:
-	hv_sim_devices_exit();
 err_domains:
 	hv_sim_domains_exit();
 err_pool:
 	hv_sim_pool_exit();
+	hv_sim_vmbus_exit();
+err_synic:
+	hv_sim_synic_exit();
+err_pages:
 	hv_sim_input_pages_free();
 	return ret;
 }
@@ -196,16 +211,18 @@ module_init(hv_sim_init);
 
 /*
  * Only reached when nothing uses the module: the driver holds a reference
- * (symbol_get()) while it uses the backend, each open /dev/hv_sim another.
+ * (symbol_get()) while it uses the backend.
  */
 static void __exit hv_sim_exit(void)
 {
 	/* First: no reader may see the state being torn down. */
 	hv_sim_debugfs_exit();
-	hv_sim_direct_exit();
+	hv_sim_partitions_exit();
 	hv_sim_devices_exit();
 	hv_sim_domains_exit();
 	hv_sim_pool_exit();
+	hv_sim_vmbus_exit();
+	hv_sim_synic_exit();
 	hv_sim_input_pages_free();
 }
 module_exit(hv_sim_exit);
