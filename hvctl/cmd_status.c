@@ -135,12 +135,12 @@ fail:
 	return NULL;
 }
 
-/* hvctl status: sysfs backend, attach_mode, pci_devs_to_skip, domains_in_use,
+/* hvctl status: sysfs backend, role, attach_mode, pci_devs_to_skip, domains_in_use,
  * debugfs domains (counted) and stats; one summary and two tables (calls,
  * failures), or one JSON document. */
 int cmd_status(const struct opts *o, int argc, char **argv)
 {
-	char *backend = NULL, *attach = NULL, *skip = NULL;
+	char *backend = NULL, *role = NULL, *attach = NULL, *skip = NULL;
 	struct bdf_list cfg = { 0 };
 	struct domain_list dl = { 0 };
 	struct hv_stats st = { 0 };
@@ -160,6 +160,7 @@ int cmd_status(const struct opts *o, int argc, char **argv)
 	}
 	if (paths_require_debugfs() ||
 	    sysfs_read(HV_CLASS_BACKEND, &backend) ||
+	    sysfs_read(HV_CLASS_ROLE, &role) ||
 	    sysfs_read(HV_PARAM_ATTACH_MODE, &attach) ||
 	    sysfs_read_skiplist(&cfg) ||
 	    sysfs_read_u64(HV_CLASS_DOMAINS_IN_USE, &in_use) ||
@@ -173,6 +174,7 @@ int cmd_status(const struct opts *o, int argc, char **argv)
 		goto out;
 	}
 	if (kv_add(&kv, "backend", SCOLS_JSON_STRING, "%s", backend) ||
+	    kv_add(&kv, "role", SCOLS_JSON_STRING, "%s", role) ||
 	    kv_add(&kv, "attach_mode", SCOLS_JSON_STRING, "%s", attach) ||
 	    kv_add(&kv, "skip", SCOLS_JSON_ARRAY_STRING, "%s", skip) ||
 	    kv_add(&kv, "domains_in_use", SCOLS_JSON_NUMBER, "%" PRIu64, in_use) ||
@@ -203,6 +205,7 @@ out:
 	bdf_list_free(&cfg);
 	free(skip);
 	free(attach);
+	free(role);
 	free(backend);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #define HV_PARAM_SKIP		"/sys/module/hv_iommu/parameters/pci_devs_to_skip"
 #define HV_PARAM_ATTACH_MODE	"/sys/module/hv_iommu/parameters/attach_mode"
 #define HV_CLASS_BACKEND	"/sys/class/iommu/hv_iommu/backend"
+#define HV_CLASS_ROLE		"/sys/class/iommu/hv_iommu/role"
 #define HV_CLASS_DOMAINS_IN_USE	"/sys/class/iommu/hv_iommu/domains_in_use"
 #define HV_PCI_DEVICES		"/sys/bus/pci/devices"
 

@@ -129,8 +129,15 @@ static inline u32 hv_device_domain_id_num(u64 domain_id)
 #define HV_DEVICE_ID_SEGMENT_SHIFT		16
 #define HV_DEVICE_ID_SEGMENT_MASK		GENMASK_ULL(31, 16)
 #define HV_DEVICE_ID_SHADOW_BUS_MASK		GENMASK_ULL(47, 32)
+#define HV_DEVICE_ID_SHADOW_SUB_SHIFT		32	/* subordinate bus */
+#define HV_DEVICE_ID_SHADOW_SEC_SHIFT		40	/* secondary bus */
 #define HV_DEVICE_ID_PHANTOM_MASK		GENMASK_ULL(49, 48)
+#define HV_DEVICE_ID_PHANTOM_SHIFT		48
 #define HV_DEVICE_ID_SOURCE_SHADOW		BIT_ULL(50)
+/* The fields beyond segment and requester id that name a device's source. */
+#define HV_DEVICE_ID_SOURCE_MASK		(HV_DEVICE_ID_SHADOW_BUS_MASK | \
+						 HV_DEVICE_ID_PHANTOM_MASK | \
+						 HV_DEVICE_ID_SOURCE_SHADOW)
 #define HV_DEVICE_ID_RSVD_MASK			GENMASK_ULL(61, 51)
 #define HV_DEVICE_ID_TYPE_SHIFT			62
 #define HV_DEVICE_ID_LOGICAL_MASK		GENMASK_ULL(61, 0)

@@ -200,6 +200,8 @@ void hv_iommu_debugfs_init(void)
 	debugfs_create_file("devices", 0444, d, NULL, &devices_fops);
 	debugfs_create_file("skipped", 0444, d, NULL, &skipped_fops);
 	debugfs_create_file("stats", 0444, d, NULL, &stats_fops);
+	debugfs_create_file("probe_fault", 0600, d, NULL,
+			    &hv_iommu_probe_fault_fops);
 	hv_iommu_debugfs_mappings = debugfs_create_dir("mappings", d);
 	hv_iommu_debugfs_dir = d;
 }

@@ -13,7 +13,9 @@
  *
  *	logical_id = segment << 16 | requester id (bus << 8 | devfn)
  *
- * i.e. the low 32 bits of its PCI-form device id, unique per function.
+ * i.e. the low 32 bits of its PCI-form device id: unique per device the
+ * hypervisor knows (functions behind one PCIe-to-PCI bridge share the
+ * bridge's requester id, and are attached together under it).
  */
 #include "hv_iommu.h"
 

@@ -199,9 +199,58 @@ static int hv_iommu_dev_leave(struct hv_iommu_dev *hd)
 	list_move_tail(&hd->domain_node, &hv_iommu_identity.devices);
 	hd->domain = &hv_iommu_identity;
 	hv_iommu_domain_note_device(from);
-	if (from->stranded && list_empty(&from->devices))
-		hv_iommu_domain_destroy(from);
 	return 0;
+}
+
+/**
+ * hv_iommu_dev_follow() - make a record's books those of a sibling
+ * @hd: a function's record.
+ * @lead: another function's record with the same device id.
+ *
+ * The hypervisor knows both functions by one id, so it has them in one
+ * place: @hd gets @lead's domain, state, status and logical id.
+ *
+ * Context: caller holds hv_iommu_lock.
+ */
+void hv_iommu_dev_follow(struct hv_iommu_dev *hd, struct hv_iommu_dev *lead)
+{
+	lockdep_assert_held(&hv_iommu_lock);
+	if (hd->domain != lead->domain) {
+		list_move_tail(&hd->domain_node, &lead->domain->devices);
+		hd->domain = lead->domain;
+	}
+	hd->state = lead->state;
+	hd->status = lead->status;
+	hd->logical_id = lead->logical_id;
+}
+
+/* Every other record with @hd's device id follows @hd. */
+static void hv_iommu_dev_siblings_follow(struct hv_iommu_dev *hd)
+{
+	struct hv_iommu_dev *s;
+
+	list_for_each_entry(s, &hv_iommu_devices, list)
+		if (s != hd && s->device_id == hd->device_id)
+			hv_iommu_dev_follow(s, hd);
+}
+
+/**
+ * hv_iommu_dev_has_live_sibling() - does another present function share
+ *	@hd's device id
+ * @hd: a function's record.
+ *
+ * Context: caller holds hv_iommu_lock.
+ * Return: true if so (the hypervisor state is theirs too).
+ */
+bool hv_iommu_dev_has_live_sibling(struct hv_iommu_dev *hd)
+{
+	struct hv_iommu_dev *s;
+
+	lockdep_assert_held(&hv_iommu_lock);
+	list_for_each_entry(s, &hv_iommu_devices, list)
+		if (s != hd && s->dev && s->device_id == hd->device_id)
+			return true;
+	return false;
 }
 
 /* Settle a paging domain's mode at its first attach; check later ones. */
@@ -230,6 +279,12 @@ static int hv_iommu_domain_prepare(struct hv_iommu_dev *hd,
 			return -EINVAL;
 		}
 		return 0;
+	}
+
+	if (want == HV_IOMMU_MODE_DOMAIN && !hv_iommu_policy->device_domains) {
+		dev_err(hd->dev, "domain %u: the %s role offers no device domains; only direct attach, which a VMM asks for on its guest partition\n",
+			hvdom->id, hv_iommu_policy->name);
+		return -EPERM;
 	}
 
 	if (want == HV_IOMMU_MODE_DIRECT) {
@@ -309,11 +364,15 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
  * attach_mode=auto and the VMM asked for the device with
  * hv_iommu_direct_request(), else a device domain, created here and filled
  * with the mappings made before).  Moving to the domain the device is
- * already in succeeds at once.
+ * already in succeeds at once.  Functions sharing the device id (behind one
+ * PCIe-to-PCI bridge) move with it: the hypervisor has one id, in one place,
+ * and the core gives their group one domain anyway.  A stranded domain whose
+ * last device left is destroyed.
  *
  * Context: process context; caller holds hv_iommu_lock.
  * Return: 0, -EINVAL if @to's mode or partition does not fit this attach,
- * or -errno from the hypercall that failed.
+ * -EPERM if it would need a device domain and the role offers none (L1VH,
+ * logged), or -errno from the hypercall that failed.
  */
 int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 {
@@ -332,7 +391,7 @@ int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 	}
 	hopping = from->kind != HV_IOMMU_KIND_IDENTITY &&
 		  to->kind != HV_IOMMU_KIND_IDENTITY;
-	/* hv_iommu_dev_leave() frees a stranded domain it empties. */
+	/* A stranded domain is destroyed below once its last device left. */
 	back = from->stranded ? &hv_iommu_blocked : from;
 	if (hopping)
 		hv_iommu_hop_begin(hd, &hop);
@@ -345,6 +404,9 @@ int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 	}
 	if (hopping)
 		hv_iommu_hop_end(hd, &hop);
+	hv_iommu_dev_siblings_follow(hd);
+	if (from->stranded && list_empty(&from->devices))
+		hv_iommu_domain_destroy(from);
 	return ret;
 }
 
@@ -430,6 +492,7 @@ static void hv_iommu_domain_free(struct iommu_domain *domain)
 	struct hv_iommu_domain *hvdom = to_hv_domain(domain);
 	struct hv_iommu_dev *hd, *tmp;
 	struct hv_iommu_domain *to;
+	bool stuck = false;
 
 	mutex_lock(&hv_iommu_lock);
 	/* Whatever the hypervisor maps in it goes now, stranded or not. */
@@ -440,14 +503,19 @@ static void hv_iommu_domain_free(struct iommu_domain *domain)
 	 * put it where the core believes it is (the blocked domain, say: not
 	 * identity while a VFIO user still owns the group); if it is refused
 	 * again the record stays, stranded, and is freed when the device
-	 * finally leaves (hv_iommu_dev_leave()).  A device released meanwhile
+	 * finally leaves (hv_iommu_dev_move()).  A device released meanwhile
 	 * has no record left once it is out.
 	 */
-	list_for_each_entry_safe(hd, tmp, &hvdom->devices, domain_node) {
+	while (!stuck && !list_empty(&hvdom->devices)) {
+		/* A move takes the device's siblings along: no cursor. */
+		hd = list_first_entry(&hvdom->devices, struct hv_iommu_dev,
+				      domain_node);
 		to = hd->target != hvdom ? hd->target : &hv_iommu_identity;
-		if (hv_iommu_dev_move(hd, to) && hd->domain == hvdom)
-			break;
-		if (!hd->dev && hd->domain == &hv_iommu_identity) {
+		stuck = hv_iommu_dev_move(hd, to) && hd->domain == hvdom;
+	}
+	list_for_each_entry_safe(hd, tmp, &hv_iommu_identity.devices,
+				 domain_node) {
+		if (!hd->dev) {
 			list_del(&hd->domain_node);
 			list_del(&hd->list);
 			kfree(hd);

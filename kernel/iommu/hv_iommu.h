@@ -135,6 +135,16 @@ struct hv_iommu_mapping {
 	bool held;
 };
 
+/* Why probe declined a device (debugfs "skipped", reason=). */
+enum hv_iommu_skip_reason {
+	HV_IOMMU_SKIP_NONE,
+	HV_IOMMU_SKIP_LISTED,		/* on pci_devs_to_skip */
+	HV_IOMMU_SKIP_GROUP,		/* shares its group with a listed one */
+	HV_IOMMU_SKIP_SEGMENT,		/* segment does not fit 16 bits */
+	HV_IOMMU_SKIP_ID_COLLISION,	/* its device id is another's */
+	HV_IOMMU_SKIP_NOMEM,
+};
+
 enum hv_iommu_dev_state {
 	HV_IOMMU_DEV_ATTACHED,
 	HV_IOMMU_DEV_DETACH_FAILED,
@@ -151,7 +161,12 @@ enum hv_iommu_dev_state {
  *	after probe, a 6.1 detach or release).  It differs from @domain only
  *	while the hypervisor refuses to let the device leave @domain; when
  *	the core frees @domain, the device is moved to @target.
- * @device_id: PCI-form union hv_device_id.
+ * @device_id: PCI-form union hv_device_id: the requester id its DMA carries
+ *	at the root complex (a bridge's alias for a function behind a
+ *	PCIe-to-PCI bridge), see hv_iommu_pci_device_id().  Functions that
+ *	share it share the hypervisor's state: their records always agree on
+ *	@domain, @state, @status and @logical_id (hv_iommu_dev_follow()).
+ * @aliased: @device_id is a bridge's alias, not the function's own id.
  * @logical_id: logical device id used for direct attach.
  * @direct_partition: the guest partition a VMM asked direct attach for
  *	(hv_iommu_direct_request()), 0 if none.
@@ -166,6 +181,7 @@ struct hv_iommu_dev {
 	struct hv_iommu_domain *domain;
 	struct hv_iommu_domain *target;
 	u64 device_id;
+	bool aliased;
 	u64 logical_id;
 	u64 direct_partition;
 	enum hv_iommu_dev_state state;
@@ -195,15 +211,36 @@ extern struct mutex hv_iommu_lock;
 extern struct list_head hv_iommu_devices;
 extern struct iommu_device hv_iommu_device;
 
+/* probe_fault.c: test-only probe faults (debugfs "probe_fault") */
+void hv_iommu_probe_fault(const char *name, int *segment);
+bool hv_iommu_probe_fault_collide(const char *bdf);
+extern const struct file_operations hv_iommu_probe_fault_fops;
+
 /* params.c */
 extern enum hv_iommu_attach_mode hv_iommu_attach_mode;
 const char *hv_iommu_backend_param(void);
-bool hv_iommu_skip_lookup(u16 segment, u8 bus, u8 devfn);
-void hv_iommu_skipped_record(const char *bdf, bool skipped);
+struct pci_dev;
+bool hv_iommu_acs_isolated(struct pci_dev *pdev);
+bool hv_iommu_slot_shared(struct pci_dev *pdev);
+enum hv_iommu_skip_reason hv_iommu_skip_check(struct pci_dev *pdev,
+					      u16 segment, u64 device_id);
+void hv_iommu_skipped_record(const char *bdf, enum hv_iommu_skip_reason reason);
 void hv_iommu_skipped_show(struct seq_file *m);
+
+/**
+ * struct hv_iommu_policy - what this kernel's role lets the driver do
+ * @name: "root" or "l1vh" (sysfs role, hvctl status).
+ * @device_domains: paging domains may be hypervisor device domains (host
+ *	devices get paging domains); false: only direct attach.
+ */
+struct hv_iommu_policy {
+	const char *name;
+	bool device_domains;
+};
 
 /* backend.c */
 extern const struct hv_backend *hv_iommu_backend;
+extern const struct hv_iommu_policy *hv_iommu_policy;
 int hv_iommu_backend_select(const char *want);
 void hv_iommu_backend_release(void);
 
@@ -230,6 +267,8 @@ extern const struct iommu_domain_ops hv_iommu_paging_ops;
 struct iommu_domain *hv_iommu_domain_alloc(unsigned int type);
 struct iommu_domain *hv_iommu_domain_alloc_paging(struct device *dev);
 int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to);
+void hv_iommu_dev_follow(struct hv_iommu_dev *hd, struct hv_iommu_dev *lead);
+bool hv_iommu_dev_has_live_sibling(struct hv_iommu_dev *hd);
 const char *hv_iommu_mode_name(enum hv_iommu_mode mode);
 
 /* hop.c */
@@ -266,6 +305,9 @@ void hv_iommu_debugfs_init(void);
 void hv_iommu_debugfs_cleanup(void);
 void hv_iommu_debugfs_add_domain(struct hv_iommu_domain *hvdom);
 void hv_iommu_debugfs_remove_domain(struct hv_iommu_domain *hvdom);
+
+/* resv.c */
+void hv_iommu_get_resv_regions(struct device *dev, struct list_head *head);
 
 /* sysfs.c */
 extern const struct attribute_group *hv_iommu_sysfs_groups[];

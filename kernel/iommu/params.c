@@ -4,8 +4,10 @@
  * record of devices declined at probe (debugfs "skipped").
  */
 #include "hv_iommu.h"
+#include "hv_pci_id.h"
 
 #include <linux/moduleparam.h>
+#include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -142,49 +144,148 @@ MODULE_PARM_DESC(pci_devs_to_skip,
 		 "PCI devices not to claim at probe: (SSSS:BB:DD.F)(SSSS:BB:DD.F)...");
 
 /**
- * hv_iommu_skip_lookup() - is a PCI function on the skip list
- * @segment: PCI segment.
- * @bus: bus number.
- * @devfn: device and function.
+ * hv_iommu_acs_isolated() - is a PCI function isolated from its slot's others
+ * @pdev: the function.
  *
- * Context: process context (takes a mutex).
- * Return: true if pci_devs_to_skip names the function.
+ * True if it has ACS with source validation, request and completion
+ * redirect and upstream forwarding enabled (the flags the core's
+ * pci_device_group() asks for; pci_acs_enabled() is not exported).
+ * Device-specific ACS quirks are not seen: a device they cover counts as
+ * not isolated, which only ever groups and skips more, never less.
+ *
+ * Context: any (config space read).
+ * Return: true if isolated.
  */
-bool hv_iommu_skip_lookup(u16 segment, u8 bus, u8 devfn)
+bool hv_iommu_acs_isolated(struct pci_dev *pdev)
 {
-	bool found = false;
+	const u16 want = PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF;
+	u16 ctrl = 0;
+	int pos;
+
+	if (!pci_is_pcie(pdev))
+		return false;
+	pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_ACS);
+	if (!pos)
+		return false;
+	pci_read_config_word(pdev, pos + PCI_ACS_CTRL, &ctrl);
+	return (ctrl & want) == want;
+}
+
+/**
+ * hv_iommu_slot_shared() - may @pdev share its slot's IOMMU group
+ * @pdev: the function.
+ *
+ * True for a function of a multi-function device without ACS.  Whether the
+ * slot is multi-function is function 0's header type: a function above 0
+ * is added to the device model (and probed) before pci_scan_slot() sets its
+ * multifunction flag, so on a hot rescan the flag is not there yet.
+ *
+ * Context: process context (takes pci_bus_sem for reading).
+ * Return: true if so.
+ */
+bool hv_iommu_slot_shared(struct pci_dev *pdev)
+{
+	struct pci_dev *fn0;
+	bool multi = pdev->multifunction;
+
+	if (!multi && PCI_FUNC(pdev->devfn)) {
+		fn0 = pci_get_slot(pdev->bus, PCI_DEVFN(PCI_SLOT(pdev->devfn), 0));
+		multi = fn0 && fn0->multifunction;
+		pci_dev_put(fn0);
+	}
+	return multi && !hv_iommu_acs_isolated(pdev);
+}
+
+/* Does the listed function @b share an IOMMU group with @pdev? */
+static bool hv_iommu_skip_groups_with(const struct hv_skip_bdf *b,
+				      struct pci_dev *pdev, u16 segment,
+				      u64 device_id)
+{
+	const u64 key = HV_DEVICE_ID_SEGMENT_MASK | HV_DEVICE_ID_RID_MASK;
+	struct pci_dev *other;
+	bool aliased, same;
+
+	if (b->segment != segment)
+		return false;
+	/* Functions of one slot without ACS: pci_device_group() joins them. */
+	if (b->bus == pdev->bus->number &&
+	    PCI_SLOT(b->devfn) == PCI_SLOT(pdev->devfn) &&
+	    hv_iommu_slot_shared(pdev))
+		return true;
+	/* One id on the wire (behind one bridge): one device to the hypervisor. */
+	other = pci_get_domain_bus_and_slot(b->segment, b->bus, b->devfn);
+	if (!other)
+		return false;
+	same = !((hv_pci_device_id(other, segment, &aliased) ^ device_id) & key);
+	pci_dev_put(other);
+	return same;
+}
+
+/**
+ * hv_iommu_skip_check() - should probe decline a PCI function
+ * @pdev: the function.
+ * @segment: its segment (checked to fit 16 bits).
+ * @device_id: its hypervisor device id (hv_pci_device_id()).
+ *
+ * A function is declined when pci_devs_to_skip lists it, and also when a
+ * listed function would share its IOMMU group: another function of its
+ * slot while it has no ACS, or a function whose DMA carries the same id
+ * (behind the same PCIe-to-PCI bridge).  Claiming such a function would
+ * put it alone in a group VFIO calls viable, next to a function it cannot
+ * be isolated from and that the hypervisor uses.
+ *
+ * Context: process context (takes a mutex, reads config space).
+ * Return: HV_IOMMU_SKIP_LISTED, HV_IOMMU_SKIP_GROUP or HV_IOMMU_SKIP_NONE.
+ */
+enum hv_iommu_skip_reason hv_iommu_skip_check(struct pci_dev *pdev,
+					      u16 segment, u64 device_id)
+{
+	enum hv_iommu_skip_reason reason = HV_IOMMU_SKIP_NONE;
+	const struct hv_skip_bdf *b;
 	unsigned int i;
 
 	mutex_lock(&hv_skip_lock);
 	for (i = 0; hv_skip_list && i < hv_skip_list->count; i++) {
-		const struct hv_skip_bdf *b = &hv_skip_list->bdf[i];
-
-		if (b->segment == segment && b->bus == bus && b->devfn == devfn) {
-			found = true;
+		b = &hv_skip_list->bdf[i];
+		if (b->segment == segment && b->bus == pdev->bus->number &&
+		    b->devfn == pdev->devfn) {
+			reason = HV_IOMMU_SKIP_LISTED;
 			break;
 		}
+		if (hv_iommu_skip_groups_with(b, pdev, segment, device_id))
+			reason = HV_IOMMU_SKIP_GROUP;
 	}
 	mutex_unlock(&hv_skip_lock);
-	return found;
+	return reason;
 }
 
 /* Devices declined at probe, by BDF, in the order first declined. */
 struct hv_skipped {
 	struct list_head list;
 	char bdf[16];
+	enum hv_iommu_skip_reason reason;
 };
 
 static LIST_HEAD(hv_skipped_list);
 
+static const char * const hv_iommu_skip_reasons[] = {
+	[HV_IOMMU_SKIP_LISTED] = "pci_devs_to_skip",
+	[HV_IOMMU_SKIP_GROUP] = "group_member_listed",
+	[HV_IOMMU_SKIP_SEGMENT] = "segment",
+	[HV_IOMMU_SKIP_ID_COLLISION] = "id_collision",
+	[HV_IOMMU_SKIP_NOMEM] = "nomem",
+};
+
 /**
  * hv_iommu_skipped_record() - note whether a device was declined at probe
- * @bdf: the device's SSSS:BB:DD.F.
- * @skipped: true if probe declined it, false if it was claimed (a device
- *	claimed after a rescan with a shorter list leaves "skipped").
+ * @bdf: the device's SSSS:BB:DD.F (or its device name if that does not fit).
+ * @reason: why probe declined it, or HV_IOMMU_SKIP_NONE if it was claimed
+ *	(a device claimed after a rescan with a shorter list leaves
+ *	"skipped").
  *
  * Context: process context (takes a mutex; allocates with GFP_KERNEL).
  */
-void hv_iommu_skipped_record(const char *bdf, bool skipped)
+void hv_iommu_skipped_record(const char *bdf, enum hv_iommu_skip_reason reason)
 {
 	struct hv_skipped *s, *found = NULL;
 
@@ -195,16 +296,19 @@ void hv_iommu_skipped_record(const char *bdf, bool skipped)
 			break;
 		}
 	}
-	if (skipped && !found) {
-		s = kzalloc(sizeof(*s), GFP_KERNEL);
-		if (s) {
-			strscpy(s->bdf, bdf, sizeof(s->bdf));
-			list_add_tail(&s->list, &hv_skipped_list);
+	if (reason != HV_IOMMU_SKIP_NONE && !found) {
+		found = kzalloc(sizeof(*found), GFP_KERNEL);
+		if (found) {
+			strscpy(found->bdf, bdf, sizeof(found->bdf));
+			list_add_tail(&found->list, &hv_skipped_list);
 		}
-	} else if (!skipped && found) {
+	} else if (reason == HV_IOMMU_SKIP_NONE && found) {
 		list_del(&found->list);
 		kfree(found);
+		found = NULL;
 	}
+	if (found)
+		found->reason = reason;
 	mutex_unlock(&hv_skip_lock);
 }
 
@@ -220,6 +324,7 @@ void hv_iommu_skipped_show(struct seq_file *m)
 
 	mutex_lock(&hv_skip_lock);
 	list_for_each_entry(s, &hv_skipped_list, list)
-		seq_printf(m, "bdf=%s reason=pci_devs_to_skip\n", s->bdf);
+		seq_printf(m, "bdf=%s reason=%s\n", s->bdf,
+			   hv_iommu_skip_reasons[s->reason]);
 	mutex_unlock(&hv_skip_lock);
 }

@@ -102,12 +102,14 @@ struct hv_sim_mappings_iter {
 	struct hv_sim_run run;
 };
 
+/*
+ * Unlike the other tables, "mappings" does not hold hv_sim.lock from start
+ * to stop: hv_sim_run_find() takes it a batch of pages at a time.
+ */
 static void *hv_sim_mappings_start(struct seq_file *m, loff_t *pos)
-	__acquires(&hv_sim.lock)
 {
 	struct hv_sim_mappings_iter *it = m->private;
 
-	spin_lock_irq(&hv_sim.lock);
 	if (!*pos || *pos != it->pos) {
 		it->pos = 0;
 		it->dom_index = 0;
@@ -145,10 +147,14 @@ static int hv_sim_mappings_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static void hv_sim_mappings_stop(struct seq_file *m, void *v)
+{
+}
+
 static const struct seq_operations hv_sim_mappings_sops = {
 	.start = hv_sim_mappings_start,
 	.next = hv_sim_mappings_next,
-	.stop = hv_sim_seq_stop,
+	.stop = hv_sim_mappings_stop,
 	.show = hv_sim_mappings_show,
 };
 
@@ -202,7 +208,7 @@ static int hv_sim_devices_show(struct seq_file *m, void *v)
 	else
 		seq_printf(m, " domain=%u", dev->domain->id);
 	/* Off the bus but still held by the hypervisor. */
-	if (!dev->present)
+	if (!dev->functions)
 		seq_puts(m, " state=removed");
 	seq_putc(m, '\n');
 	return 0;
@@ -257,6 +263,35 @@ static const struct seq_operations hv_sim_partitions_sops = {
 };
 DEFINE_SEQ_ATTRIBUTE(hv_sim_partitions);
 
+/* deposited: pfn=0x... of every page deposited, in pfn order */
+
+static void *hv_sim_deposited_start(struct seq_file *m, loff_t *pos)
+	__acquires(&hv_sim.lock)
+{
+	spin_lock_irq(&hv_sim.lock);
+	return hv_sim_xa_seek(&hv_sim.deposited, pos);
+}
+
+static void *hv_sim_deposited_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return hv_sim_xa_seek(&hv_sim.deposited, pos);
+}
+
+/* The position is the xarray index, i.e. the page frame number. */
+static int hv_sim_deposited_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "pfn=0x%llx\n", (unsigned long long)m->index);
+	return 0;
+}
+
+static const struct seq_operations hv_sim_deposited_sops = {
+	.start = hv_sim_deposited_start,
+	.next = hv_sim_deposited_next,
+	.stop = hv_sim_seq_stop,
+	.show = hv_sim_deposited_show,
+};
+DEFINE_SEQ_ATTRIBUTE(hv_sim_deposited);
 /* One record per VP of every partition. */
 static int hv_sim_vps_show(struct seq_file *m, void *v)
 {
@@ -286,7 +321,7 @@ static int hv_sim_gpa_show(struct seq_file *m, void *v)
 	spin_lock_irq(&hv_sim.lock);
 	list_for_each_entry(pt, &hv_sim.partitions, node)
 		for (gfn = 0; hv_sim_pte_run(&pt->gpa, &gfn, &pfn, &pages,
-					     &flags); gfn += pages)
+					     &flags, ULONG_MAX); gfn += pages)
 			seq_printf(m, "partition=%llu gpa=0x%lx pfn=0x%lx pages=%lu flags=0x%x\n",
 				   pt->id, gfn << HV_HYP_PAGE_SHIFT, pfn, pages,
 				   flags);
@@ -322,6 +357,9 @@ static int hv_sim_stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < hv_sim.nr_statuses; i++)
 		seq_printf(m, "status code=0x%x count=%llu\n",
 			   hv_sim.status_code[i], hv_sim.status_count[i]);
+	seq_printf(m, "misuse irqs_enabled=%llu foreign_input_page=%llu\n",
+		   hv_sim.misuse_irqs_enabled, hv_sim.misuse_foreign_page);
+	seq_printf(m, "reader max_pages_per_lock=%lu\n", hv_sim.reader_max_walk);
 	spin_unlock_irq(&hv_sim.lock);
 	return 0;
 }
@@ -486,6 +524,9 @@ void hv_sim_debugfs_init(void)
 	debugfs_create_file("vps", 0444, dir, NULL, &hv_sim_vps_fops);
 	debugfs_create_file("gpa", 0444, dir, NULL, &hv_sim_gpa_fops);
 	debugfs_create_file("pool", 0444, dir, NULL, &hv_sim_pool_fops);
+	debugfs_create_file("deposited", 0444, dir, NULL,
+			    &hv_sim_deposited_fops);
+	debugfs_create_file("call", 0600, dir, NULL, &hv_sim_call_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &hv_sim_stats_fops);
 	debugfs_create_file("audit", 0444, dir, NULL, &hv_sim_audit_file_fops);
 	debugfs_create_file("rep_slice", 0644, dir, NULL,

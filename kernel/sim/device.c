@@ -6,9 +6,18 @@
  * load and follows hot add and removal with a bus notifier.  Every device
  * starts in the default domain.
  *
- * A device removed from the bus while it sits in a domain other than the
- * default one, or is direct-attached, keeps its record (the hypervisor still
- * holds it) until it is detached; otherwise its record goes with it.
+ * A device is what the hypervisor sees on the wire: one requester id
+ * (hv_pci_device_id(), kernel/include/hv_pci_id.h).  Functions behind a
+ * PCIe-to-PCI or conventional PCI bridge reach it with the bridge's id, so
+ * they are one device here, known only by that id: a call naming such a
+ * function by its own requester id names no device (INVALID_PARAMETER), as
+ * does an id whose shadow bus / phantom / source shadow fields differ from
+ * what the topology gives.
+ *
+ * A device whose functions all left the bus while it sits in a domain other
+ * than the default one, or is direct-attached, keeps its record (the
+ * hypervisor still holds it) until it is detached; otherwise its record
+ * goes with it.
  */
 
 #include <linux/notifier.h>
@@ -17,27 +26,34 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
+#include "hv_pci_id.h"
 #include "sim.h"
 
 #define HV_SIM_DEVICE_KEY_MASK	(HV_DEVICE_ID_SEGMENT_MASK | HV_DEVICE_ID_RID_MASK)
 
 /**
  * hv_sim_device_lookup() - find the device a PCI-form device id names
- * @device_id: union hv_device_id, PCI form.  The shadow bus range, phantom
- *	function and source shadow fields are accepted and not used.
+ * @device_id: union hv_device_id, PCI form, as the topology names the
+ *	device: its wire requester id and the shadow bus range, phantom
+ *	function and source shadow fields that go with it.
  *
  * Lock held.
  *
- * Return: the device (which may have left the bus, see ->present), or NULL
+ * Return: the device (which may have left the bus, see ->functions), or NULL
  * if @device_id is not a well-formed PCI device id or names no device.
  */
 struct hv_sim_device *hv_sim_device_lookup(u64 device_id)
 {
+	struct hv_sim_device *dev;
+
 	lockdep_assert_held(&hv_sim.lock);
 	if (hv_device_id_type(device_id) != HV_DEVICE_TYPE_PCI ||
 	    (device_id & HV_DEVICE_ID_RSVD_MASK))
 		return NULL;
-	return xa_load(&hv_sim.devices, device_id & HV_SIM_DEVICE_KEY_MASK);
+	dev = xa_load(&hv_sim.devices, device_id & HV_SIM_DEVICE_KEY_MASK);
+	if (!dev || (device_id & HV_DEVICE_ID_SOURCE_MASK) != dev->source)
+		return NULL;
+	return dev;
 }
 
 /**
@@ -49,7 +65,7 @@ struct hv_sim_device *hv_sim_device_lookup(u64 device_id)
 u64 hv_sim_device_id(const struct hv_sim_device *dev)
 {
 	return hv_device_id_pci(dev->key >> 16, (dev->key >> 8) & 0xff,
-				dev->key & 0xff);
+				dev->key & 0xff) | dev->source;
 }
 
 /**
@@ -101,7 +117,7 @@ bool hv_sim_pfn_is_bar(u64 pfn, unsigned long *bar_start,
 void hv_sim_device_put_if_unused(struct hv_sim_device *dev)
 {
 	lockdep_assert_held(&hv_sim.lock);
-	if (dev->present || dev->partition ||
+	if (dev->functions || dev->partition ||
 	    dev->domain != hv_sim_default_domain())
 		return;
 	dev->domain->nr_devices--;
@@ -149,24 +165,29 @@ void hv_sim_seq_devices_of(struct seq_file *m,
 		seq_putc(m, '-');
 }
 
-/* A PCI device's key; false if it has none (see below). */
-static bool hv_sim_pci_key(struct pci_dev *pdev, u32 *key)
+/* The wire id of a function; false if the hypervisor cannot name it. */
+static bool hv_sim_device_key(struct pci_dev *pdev, u32 *key, u64 *source)
 {
 	int segment = pci_domain_nr(pdev->bus);
+	bool aliased;
+	u64 id;
 
 	/* union hv_device_id has 16 bits of segment (VMD domains do not fit). */
 	if (segment < 0 || segment > 0xffff)
 		return false;
-	*key = (u32)segment << 16 | pci_dev_id(pdev);
+	id = hv_pci_device_id(pdev, segment, &aliased);
+	*key = id & HV_SIM_DEVICE_KEY_MASK;
+	*source = id & HV_DEVICE_ID_SOURCE_MASK;
 	return true;
 }
 
 static void hv_sim_device_add(struct pci_dev *pdev)
 {
 	struct hv_sim_device *dev, *old;
+	u64 source;
 	u32 key;
 
-	if (!hv_sim_pci_key(pdev, &key))
+	if (!hv_sim_device_key(pdev, &key, &source))
 		return;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
@@ -181,12 +202,17 @@ static void hv_sim_device_add(struct pci_dev *pdev)
 	spin_lock_irq(&hv_sim.lock);
 	old = xa_load(&hv_sim.devices, key);
 	if (old) {
-		/* Back on the bus, e.g. after a rescan: where it was before. */
-		old->present = true;
-		swap(old->pdev, pdev);
+		/*
+		 * Another function behind the same bridge, or back on the
+		 * bus after a rescan: where the device was before.
+		 */
+		old->functions++;
+		if (!old->pdev)
+			swap(old->pdev, pdev);
 	} else {
 		dev->key = key;
-		dev->present = true;
+		dev->source = source;
+		dev->functions = 1;
 		dev->pdev = pdev;
 		pdev = NULL;
 		dev->domain = hv_sim_default_domain();
@@ -202,17 +228,23 @@ static void hv_sim_device_add(struct pci_dev *pdev)
 static void hv_sim_device_remove(struct pci_dev *pdev)
 {
 	struct hv_sim_device *dev;
+	u64 source;
 	u32 key;
 
-	if (!hv_sim_pci_key(pdev, &key))
+	if (!hv_sim_device_key(pdev, &key, &source))
 		return;
-	pdev = NULL;
 	spin_lock_irq(&hv_sim.lock);
 	dev = xa_load(&hv_sim.devices, key);
-	if (dev) {
-		dev->present = false;
-		swap(dev->pdev, pdev);
+	if (dev && dev->functions) {
+		dev->functions--;
+		/* The reference held is this function's only if it is @pdev. */
+		if (dev->pdev == pdev)
+			dev->pdev = NULL;
+		else
+			pdev = NULL;
 		hv_sim_device_put_if_unused(dev);
+	} else {
+		pdev = NULL;
 	}
 	spin_unlock_irq(&hv_sim.lock);
 	pci_dev_put(pdev);
@@ -222,9 +254,10 @@ static void hv_sim_device_remove(struct pci_dev *pdev)
 static void hv_sim_device_bound(struct pci_dev *pdev)
 {
 	struct hv_sim_device *dev;
+	u64 source;
 	u32 key;
 
-	if (!hv_sim_pci_key(pdev, &key))
+	if (!hv_sim_device_key(pdev, &key, &source))
 		return;
 	spin_lock_irq(&hv_sim.lock);
 	dev = xa_load(&hv_sim.devices, key);

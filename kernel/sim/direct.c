@@ -68,7 +68,7 @@ u16 hv_sim_attach_device(struct hv_sim_call *call)
 	    (in->logical_devid & ~HV_DEVICE_ID_LOGICAL_MASK))
 		return HV_STATUS_INVALID_PARAMETER;
 	dev = hv_sim_device_lookup(in->device_id);
-	if (!dev || !dev->present)
+	if (!dev || !dev->functions)
 		return HV_STATUS_INVALID_PARAMETER;
 	dev->seen = true;
 	if (dev->partition || dev->domain != hv_sim_default_domain())

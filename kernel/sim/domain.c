@@ -14,6 +14,8 @@
  */
 
 #include <linux/bug.h>
+#include <linux/minmax.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
@@ -59,10 +61,16 @@ static bool hv_sim_domain_is_builtin(const struct hv_sim_device_domain *domain)
 /*
  * The checks every struct hv_input_device_domain gets: the root may only
  * name its own domains, VTL 0 (the simulator models no other VTL), stage 2.
+ * An L1VH may name none but the null domain (it has no device domains and
+ * no default domain to attach to): ACCESS_DENIED.
  */
 static u16 hv_sim_check_device_domain(const struct hv_input_device_domain *in,
 				      u32 *id)
 {
+	if (hv_sim_role() == HV_ROLE_L1VH &&
+	    in->domain_id != hv_device_domain_id_make(HV_DEVICE_DOMAIN_TYPE_S2,
+						       HV_DEVICE_DOMAIN_ID_S2_NULL))
+		return HV_STATUS_ACCESS_DENIED;
 	if (in->partition_id != HV_PARTITION_ID_SELF)
 		return HV_STATUS_INVALID_PARTITION_ID;
 	if (in->owner_vtl || memchr_inv(in->padding, 0, sizeof(in->padding)))
@@ -201,7 +209,7 @@ u16 hv_sim_attach_device_domain(struct hv_sim_call *call)
 	if (status != HV_STATUS_SUCCESS)
 		return status;
 	dev = hv_sim_device_lookup(in->device_id);
-	if (!dev || !dev->present)
+	if (!dev || !dev->functions)
 		return HV_STATUS_INVALID_PARAMETER;
 	dev->seen = true;
 	if (dev->partition || dev->domain != &hv_sim_domain_default)
@@ -339,6 +347,9 @@ static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
 
 	if (!hv_sim_frame_ok(pfn, flags, fc))
 		return HV_STATUS_INVALID_PARAMETER;
+	/* Deposited pages are the hypervisor's: no device may reach them. */
+	if (xa_load(&hv_sim.deposited, pfn))
+		return HV_STATUS_ACCESS_DENIED;
 	if (xa_load(&domain->pages, iova_pfn))
 		return HV_STATUS_INVALID_PARAMETER;
 	status = hv_sim_block_get(domain, block);
@@ -366,7 +377,8 @@ static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
  * self; INVALID_PARAMETER for bad fields, flags without READABLE or with
  * unknown bits, an unknown/default/null domain, a misaligned or out of range
  * IOVA, a page frame that is neither RAM nor (mapped NOT_CACHED) in a PCI
- * device's memory BAR, or an IOVA page already mapped;
+ * device's memory BAR, or an IOVA page already mapped; ACCESS_DENIED for a
+ * page frame deposited to the hypervisor;
  * INSUFFICIENT_MEMORY when the pool is empty; NO_RESOURCES if the host
  * cannot allocate.  call->rep_next is the first rep not done.
  */
@@ -441,6 +453,9 @@ u16 hv_sim_unmap_device_gpa_pages(struct hv_sim_call *call)
 	return status;
 }
 
+/* Pages a reader walks per hold of hv_sim.lock (interrupts off). */
+#define HV_SIM_RUN_BATCH	256
+
 /**
  * hv_sim_run_find() - find the next run of mappings, for debugfs
  * @dom_index: in: domain number to start at; out: the run's domain.
@@ -451,30 +466,59 @@ u16 hv_sim_unmap_device_gpa_pages(struct hv_sim_call *call)
  * A run is the longest stretch of mapped IOVA pages, starting at the first
  * mapped page at or after the cursor, where IOVA and page frame number
  * advance together and the flags stay the same.  Continue after it with
- * *@page_index = run->iova_pfn + run->pages.  Lock held; the cost is linear
- * in the pages of the run (plus the empty domains skipped).
+ * *@page_index = run->iova_pfn + run->pages.
  *
+ * Takes hv_sim.lock for at most HV_SIM_RUN_BATCH pages at a time and drops
+ * it (and yields) in between, so a long run never keeps interrupts off for
+ * long; a run that changes meanwhile is read as it is found batch by batch.
+ *
+ * Context: process context, lock not held.
  * Return: true if a run was found, false at the end of all domains.
  */
 bool hv_sim_run_find(unsigned long *dom_index, unsigned long *page_index,
 		     struct hv_sim_run *run)
 {
 	struct hv_sim_device_domain *domain;
+	unsigned long next, pfn, walked = 0;
+	bool found = false;
+	u32 flags;
 
-	lockdep_assert_held(&hv_sim.lock);
+	spin_lock_irq(&hv_sim.lock);
 	while ((domain = xa_find(&hv_sim.domains, dom_index, ULONG_MAX,
 				 XA_PRESENT))) {
 		if (hv_sim_pte_run(&domain->pages, page_index, &run->pfn,
-				   &run->pages, &run->flags)) {
+				   &run->pages, &run->flags, HV_SIM_RUN_BATCH)) {
 			run->domain = domain->id;
 			run->iova_pfn = *page_index;
-			return true;
+			walked = run->pages;
+			found = true;
+			break;
 		}
 		/* Domain ids are 32-bit: this cannot wrap. */
 		(*dom_index)++;
 		*page_index = 0;
 	}
-	return false;
+	/* A batch used up: the run may go on; read on after a pause. */
+	while (walked == HV_SIM_RUN_BATCH) {
+		hv_sim.reader_max_walk = max(hv_sim.reader_max_walk, walked);
+		spin_unlock_irq(&hv_sim.lock);
+		cond_resched();
+		spin_lock_irq(&hv_sim.lock);
+		/* The domain may have been deleted meanwhile. */
+		domain = xa_load(&hv_sim.domains, run->domain);
+		next = run->iova_pfn + run->pages;
+		walked = 0;
+		if (!domain ||
+		    !hv_sim_pte_run(&domain->pages, &next, &pfn, &walked,
+				    &flags, HV_SIM_RUN_BATCH) ||
+		    next != run->iova_pfn + run->pages ||
+		    pfn != run->pfn + run->pages || flags != run->flags)
+			break;
+		run->pages += walked;
+	}
+	hv_sim.reader_max_walk = max(hv_sim.reader_max_walk, walked);
+	spin_unlock_irq(&hv_sim.lock);
+	return found;
 }
 
 /**

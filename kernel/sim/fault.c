@@ -18,15 +18,21 @@
 #include "sim.h"
 
 /**
- * hv_sim_fault_take() - consume the oldest injection for a call code
+ * hv_sim_fault_take() - consume the oldest injection that applies to a call
  * @code: call code of the call being made.
+ * @reps_left: reps this call still has to do (rep count - rep start), or
+ *	U32_MAX for a simple call.
  * @fault: set to the injection (with its count before this call).
  *
- * Lock held.
+ * An injection fails a call after AFTER_REPS reps; a rep call with no more
+ * than AFTER_REPS reps left would have completed every one of them before
+ * failing, which no hypervisor does (a failure status means a rep did not
+ * take effect), so such an injection does not apply to it and stays
+ * pending.  Lock held.
  *
  * Return: true if an injection applies to this call.
  */
-bool hv_sim_fault_take(u16 code, struct hv_sim_fault *fault)
+bool hv_sim_fault_take(u16 code, u32 reps_left, struct hv_sim_fault *fault)
 {
 	unsigned int i;
 
@@ -34,7 +40,7 @@ bool hv_sim_fault_take(u16 code, struct hv_sim_fault *fault)
 	for (i = 0; i < hv_sim.nr_faults; i++) {
 		struct hv_sim_fault *f = &hv_sim.faults[i];
 
-		if (f->code != code)
+		if (f->code != code || f->after_reps >= reps_left)
 			continue;
 		*fault = *f;
 		if (!--f->count) {

@@ -5,7 +5,10 @@
  * and injected faults, dispatch to the call's handler and account the result.
  */
 
+#define pr_fmt(fmt) "hv_sim: " fmt
+
 #include <linux/bug.h>
+#include <linux/printk.h>
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
@@ -208,43 +211,78 @@ static u16 hv_sim_check_input(const struct hv_sim_call_desc *desc,
 static u16 hv_sim_execute(const struct hv_sim_call_desc *desc,
 			  struct hv_sim_call *call)
 {
+	/* Checked: rep_start < rep_count for rep calls, both 0 otherwise. */
+	u32 reps_left = call->rep_count - call->rep_start;
 	struct hv_sim_fault fault;
 	u16 status;
 
 	call->rep_end = call->rep_count;
 	call->rep_next = call->rep_start;
 
-	if (hv_sim_fault_take(desc->code, &fault)) {
+	if (hv_sim_fault_take(desc->code, desc->rep ? reps_left : U32_MAX,
+			      &fault)) {
 		/*
 		 * A simple call that is made to fail has no effect at all
 		 * (e.g. a refused detach).  A rep call does its first
-		 * after_reps reps for real, then fails; an injected call is
+		 * after_reps reps for real (fewer than it has left, see
+		 * hv_sim_fault_take()), then fails; an injected call is
 		 * never also cut short by rep_slice.  A real error inside
 		 * those reps wins over the injected one.
 		 */
 		if (!desc->rep)
 			return fault.status;
-		call->rep_end = min_t(u32, call->rep_count,
-				      call->rep_start + fault.after_reps);
+		call->rep_end = call->rep_start + fault.after_reps;
 		status = desc->handler(call);
 		return status == HV_STATUS_SUCCESS ? fault.status : status;
 	}
 
-	/* Time slice: SUCCESS with fewer reps completed than asked for. */
-	if (desc->rep && hv_sim.rep_slice)
-		call->rep_end = min_t(u32, call->rep_count,
-				      call->rep_start + hv_sim.rep_slice);
+	/*
+	 * Time slice: SUCCESS with fewer reps completed than asked for.
+	 * Counted from what is left, so that no rep_slice (up to U32_MAX)
+	 * can wrap rep_start + rep_slice past the end of the list.
+	 */
+	if (desc->rep && hv_sim.rep_slice && hv_sim.rep_slice < reps_left)
+		call->rep_end = call->rep_start + hv_sim.rep_slice;
 	return desc->handler(call);
+}
+
+/*
+ * The caller's side of the hypercall contract, which a driver bug breaks
+ * silently on a real machine: the input page is this CPU's own (another
+ * CPU may be filling its page at the same moment) and interrupts are off
+ * from filling it until the call returns (an interrupt handler making a
+ * hypercall would overwrite it).  Such a call fails whole with
+ * HV_STATUS_INVALID_HYPERCALL_INPUT, as Hyper-V fails a call whose input it
+ * cannot use, does nothing, and is counted in debugfs "stats" (misuse).
+ * Lock held.
+ */
+static u16 hv_sim_check_caller(bool irqs_were_enabled, const void *input,
+				const char **misuse)
+{
+	if (irqs_were_enabled) {
+		hv_sim.misuse_irqs_enabled++;
+		*misuse = "made with interrupts enabled";
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	}
+	if (input && !hv_sim_input_page_is_own(input)) {
+		hv_sim.misuse_foreign_page++;
+		*misuse = "given another page than this CPU's input page";
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	}
+	return HV_STATUS_SUCCESS;
 }
 
 /**
  * hv_sim_hypercall() - the simulated hypervisor's hypercall entry
  * @control: TLFS hypercall control word.
- * @input: input page as filled by the caller (see hv_abi.h), or NULL.
+ * @input: this CPU's input page as filled by the caller (see hv_abi.h), or
+ *	NULL.
  * @output: this CPU's output page, or NULL; calls with output need it.
  *
  * Context: interrupts disabled (the caller owns this CPU's input page until
- * the call returns).  Takes hv_sim.lock.  Never sleeps.
+ * the call returns); a call made otherwise, or with any other page than
+ * this CPU's input page, fails (hv_sim_check_caller()).  Takes hv_sim.lock.
+ * Never sleeps.
  *
  * Return: the hypercall result value: status in bits 0-15, reps completed
  * (the index of the first rep not done) in bits 32-43.
@@ -254,6 +292,7 @@ u64 hv_sim_hypercall(u64 control, void *input, void *output)
 	u16 code = control & HV_HC_CODE_MASK;
 	u32 rep_count = (control & HV_HC_REP_COUNT_MASK) >> HV_HC_REP_COUNT_SHIFT;
 	u32 rep_start = (control & HV_HC_REP_START_MASK) >> HV_HC_REP_START_SHIFT;
+	bool irqs_were_enabled = !irqs_disabled();
 	const struct hv_sim_call_desc *desc;
 	struct hv_sim_call call = {
 		.input = input,
@@ -262,11 +301,10 @@ u64 hv_sim_hypercall(u64 control, void *input, void *output)
 		.rep_start = rep_start,
 	};
 	struct hv_sim_call_stats *stats;
+	const char *misuse = NULL;
 	unsigned long flags;
 	u16 status;
 	int index;
-
-	WARN_ON_ONCE(!irqs_disabled());
 
 	index = hv_sim_call_index(code);
 	spin_lock_irqsave(&hv_sim.lock, flags);
@@ -278,7 +316,9 @@ u64 hv_sim_hypercall(u64 control, void *input, void *output)
 	desc = &hv_sim_calls[index];
 	stats = &hv_sim.call_stats[index];
 
-	status = hv_sim_check_control(desc, control, rep_count, rep_start);
+	status = hv_sim_check_caller(irqs_were_enabled, input, &misuse);
+	if (status == HV_STATUS_SUCCESS)
+		status = hv_sim_check_control(desc, control, rep_count, rep_start);
 	if (status == HV_STATUS_SUCCESS)
 		status = hv_sim_check_input(desc, input, rep_count);
 	if (status == HV_STATUS_SUCCESS)
@@ -294,5 +334,7 @@ u64 hv_sim_hypercall(u64 control, void *input, void *output)
 	hv_sim_stats_status(status);
 	spin_unlock_irqrestore(&hv_sim.lock, flags);
 
+	if (misuse)
+		pr_warn_ratelimited("call 0x%x %s: refused\n", code, misuse);
 	return hv_result_make(status, call.rep_next);
 }

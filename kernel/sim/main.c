@@ -95,6 +95,30 @@ static void *hv_sim_backend_output_page(void)
 	return this_cpu_read(hv_sim_output_page);
 }
 
+/**
+ * hv_sim_input_page_is_own() - is @input in the calling CPU's input page
+ * @input: what a hypercall was given as input.
+ *
+ * Context: the calling CPU's (interrupts off for a meaningful answer).
+ * Return: true if @input lies in this CPU's input page.
+ */
+bool hv_sim_input_page_is_own(const void *input)
+{
+	return ((unsigned long)input & PAGE_MASK) ==
+	       (unsigned long)this_cpu_read(hv_sim_input_page);
+}
+
+/**
+ * hv_sim_input_page_of() - a CPU's input page, for debugfs "call"
+ * @cpu: a possible CPU.
+ *
+ * Return: the page (HV_HYP_PAGE_SIZE bytes).
+ */
+void *hv_sim_input_page_of(unsigned int cpu)
+{
+	return per_cpu(hv_sim_input_page, cpu);
+}
+
 const struct hv_backend hv_sim_backend = {
 	.name = "sim",
 	.owner = THIS_MODULE,

@@ -16,16 +16,19 @@
  * @pfn: out: page frame number of the run's first page.
  * @pages: out: length of the run.
  * @flags: out: map flags, equal over the run.
+ * @max: the longest run to report (a caller that must not keep the lock
+ *	long reads a longer one in pieces).
  *
  * A run is the longest stretch of present entries, from the first at or
  * after *@index, whose page frame numbers advance with the index and whose
- * flags stay the same.  Lock held (writers hold it too); the cost is linear
- * in the run.
+ * flags stay the same, up to @max pages.  Lock held (writers hold it too);
+ * the cost is linear in the run.
  *
  * Return: true if a run was found.
  */
 bool hv_sim_pte_run(struct xarray *xa, unsigned long *index,
-		    unsigned long *pfn, unsigned long *pages, u32 *flags)
+		    unsigned long *pfn, unsigned long *pages, u32 *flags,
+		    unsigned long max)
 {
 	XA_STATE(xas, xa, *index);
 	bool found;
@@ -41,7 +44,7 @@ bool hv_sim_pte_run(struct xarray *xa, unsigned long *index,
 		*pfn = hv_sim_pte_pfn(pte);
 		*flags = hv_sim_pte_flags(pte);
 		*pages = 1;
-		while ((pte = xas_next(&xas)) &&
+		while (*pages < max && (pte = xas_next(&xas)) &&
 		       hv_sim_pte_pfn(pte) == *pfn + *pages &&
 		       hv_sim_pte_flags(pte) == *flags)
 			++*pages;

@@ -112,20 +112,25 @@ struct hv_sim_vp {
 
 /**
  * struct hv_sim_device - a PCI device as the hypervisor knows it
- * @key: segment << 16 | requester id; also its index in hv_sim.devices.
- * @present: the device is on the PCI bus now.
+ * @key: segment << 16 | requester id on the wire (a bridge's for functions
+ *	behind a PCIe-to-PCI bridge); also its index in hv_sim.devices.
+ * @source: the shadow bus range, phantom and source shadow bits of its
+ *	device id (HV_DEVICE_ID_SOURCE_MASK), as the topology gives them.
+ * @functions: PCI functions on the bus now that reach the hypervisor with
+ *	this id (0: the device left the bus).
  * @seen: some hypercall named it (it appears in debugfs "devices").
  * @domain: the device domain it is in, or NULL when direct-attached.
  * @partition: the guest partition it is direct-attached to, or NULL.
  * @logical_id: its logical device id while direct-attached.
- * @pdev: the PCI device (a reference is held) while @present, for the
+ * @pdev: one of its functions on the bus (a reference is held), for the
  *	audit's reads of its command register.
  * @hop: it came to the default domain from another one and is still there.
  * @hop_bus_master: bus mastering was on when it came.
  */
 struct hv_sim_device {
 	u32 key;
-	bool present;
+	u64 source;
+	unsigned int functions;
 	bool seen;
 	struct hv_sim_device_domain *domain;
 	struct hv_sim_partition *partition;
@@ -189,6 +194,11 @@ struct hv_sim_fault {
  * @audit_bus_master: hops through the default domain with bus mastering
  *	on (audit.c).
  * @audit_bus_master_key: the device of the last one.
+ * @misuse_irqs_enabled: calls refused for being made with interrupts on.
+ * @misuse_foreign_page: calls refused for an input that is not in the
+ *	calling CPU's input page.
+ * @reader_max_walk: most mapped pages a debugfs reader walked in one hold
+ *	of @lock.
  * @pages_leaked: audit: pages still deposited to a partition when it was
  *	deleted (the root never withdrew them; a correct driver leaves 0).
  */
@@ -211,6 +221,9 @@ struct hv_sim_state {
 	unsigned int nr_faults;
 	u64 audit_bus_master;
 	u32 audit_bus_master_key;
+	u64 misuse_irqs_enabled;
+	u64 misuse_foreign_page;
+	unsigned long reader_max_walk;
 	unsigned long pages_leaked;
 };
 
@@ -277,6 +290,8 @@ static inline u32 hv_sim_pte_flags(void *pte)
 
 /* main.c */
 enum hv_role hv_sim_role(void);
+bool hv_sim_input_page_is_own(const void *input);
+void *hv_sim_input_page_of(unsigned int cpu);
 
 /* hcall.c */
 u64 hv_sim_hypercall(u64 control, void *input, void *output);
@@ -329,7 +344,8 @@ void hv_sim_seq_bdf(struct seq_file *m, u32 key);
 
 /* pte.c */
 bool hv_sim_pte_run(struct xarray *xa, unsigned long *index,
-		    unsigned long *pfn, unsigned long *pages, u32 *flags);
+		    unsigned long *pfn, unsigned long *pages, u32 *flags,
+		    unsigned long max);
 
 /* partition.c */
 void hv_sim_partitions_init(void);
@@ -374,7 +390,7 @@ bool hv_sim_pfn_is_ram(unsigned long pfn, unsigned long *ram_start,
 		       unsigned long *ram_end);
 
 /* fault.c */
-bool hv_sim_fault_take(u16 code, struct hv_sim_fault *fault);
+bool hv_sim_fault_take(u16 code, u32 reps_left, struct hv_sim_fault *fault);
 int hv_sim_fault_parse(char *buf);
 void hv_sim_fault_show(struct seq_file *m);
 
@@ -383,6 +399,10 @@ void hv_sim_audit_enter_default(struct hv_sim_device *dev);
 void hv_sim_audit_leave_default(struct hv_sim_device *dev);
 void hv_sim_audit_returned(struct hv_sim_device *dev);
 void hv_sim_audit_show(struct seq_file *m);
+
+/* call.c */
+extern const struct file_operations hv_sim_call_fops;
+
 /* synic.c: the model's MSR indexes. */
 enum {
 	HV_SIM_SYNIC_SCONTROL,

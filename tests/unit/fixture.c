@@ -30,6 +30,7 @@ static const struct {
 	{ "/sys/module/hv_iommu/parameters/attach_mode", "auto\n" },
 	{ "/sys/module/hv_iommu/parameters/backend", "auto\n" },
 	{ "/sys/class/iommu/hv_iommu/backend", "sim\n" },
+	{ "/sys/class/iommu/hv_iommu/role", "root\n" },
 	{ "/sys/class/iommu/hv_iommu/domains_in_use", "4\n" },
 	/* virtio-net: named by hwdb where the host has one */
 	{ "/sys/bus/pci/devices/0000:00:03.0/modalias",

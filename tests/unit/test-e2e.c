@@ -414,6 +414,7 @@ static void test_status(void **state)
 	assert_ok(&r);
 	assert_string_equal(r.out,
 		"backend             sim\n"
+		"role                root\n"
 		"attach_mode         auto\n"
 		"skip                0000:00:05.0\n"
 		"domains_in_use      4\n"
@@ -436,7 +437,8 @@ static void test_status(void **state)
 
 	RUN(&r, root, "status", "--json");
 	assert_ok(&r);
-	assert_contains(r.out, "{\n   \"status\": [\n      {\n         \"backend\": \"sim\",\n");
+	assert_contains(r.out, "{\n   \"status\": [\n      {\n         \"backend\": \"sim\",\n"
+			       "         \"role\": \"root\",\n");
 	assert_contains(r.out, "\"skip\": [\n             \"0000:00:05.0\"\n         ],\n");
 	assert_contains(r.out, "\"domains_in_use\": 4,");
 	assert_contains(r.out, "\"resumes\": 7,\n");

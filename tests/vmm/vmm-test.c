@@ -550,8 +550,26 @@ static void cmd_kill(struct options *o)
 	raise(SIGKILL);
 }
 
-/* BAR 0 of @bdf through VFIO type1, mmapped; the fds stay open. */
-static void *vfio_bar0(const char *bdf, uint64_t *size)
+/* Is this kernel an L1VH (hv_iommu's sysfs role)? */
+static int role_is_l1vh(void)
+{
+	char role[16] = "";
+	FILE *f = fopen("/sys/class/iommu/hv_iommu/role", "r");
+
+	if (f) {
+		if (!fgets(role, sizeof(role), f))
+			role[0] = '\0';
+		fclose(f);
+	}
+	return !strncmp(role, "l1vh", 4);
+}
+
+/*
+ * BAR 0 of @bdf through VFIO type1, mmapped; the fds stay open.  An L1VH
+ * offers host devices no device domains: there the VMM asks for direct
+ * attach of the group on its partition @pt before VFIO_SET_IOMMU.
+ */
+static void *vfio_bar0(const char *bdf, uint64_t *size, int pt)
 {
 	struct vfio_region_info reg = { .argsz = sizeof(reg), .index = 0 };
 	char path[PATH_MAX], target[PATH_MAX];
@@ -569,8 +587,15 @@ static void *vfio_bar0(const char *bdf, uint64_t *size)
 	group = open(path, O_RDWR | O_CLOEXEC);
 	if (container < 0 || group < 0)
 		die(errno, "open /dev/vfio/vfio or %s (bound to vfio-pci?)", path);
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
+		die(errno, "VFIO container for %s", path);
+	if (role_is_l1vh()) {
+		struct hv_vmm_device dev = { .fd = group };
+
+		if (ioctl(pt, HV_VMM_ATTACH_DEVICE, &dev))
+			die(errno, "HV_VMM_ATTACH_DEVICE %s", path);
+	}
+	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
 		die(errno, "VFIO container for %s", path);
 	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
 	if (device < 0)
@@ -600,9 +625,9 @@ static void cmd_mmio(struct options *o)
 
 	if (!o->device)
 		die(0, "mmio needs --device BDF");
-	mem.userspace_addr = (uintptr_t)vfio_bar0(o->device, &size);
-	mem.size = size;
 	vmm_open(&v, 0);
+	mem.userspace_addr = (uintptr_t)vfio_bar0(o->device, &size, v.pt);
+	mem.size = size;
 	if (ioctl(v.pt, HV_VMM_SET_GUEST_MEMORY, &mem))
 		die(errno, "HV_VMM_SET_GUEST_MEMORY (BAR 0)");
 	printf("mmio: gpa 0x%" PRIx64 " bytes %" PRIu64 "\n", o->gpa,

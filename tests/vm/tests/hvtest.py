@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shlex
+import struct
 import subprocess
 import sys
 import time
@@ -301,6 +302,19 @@ def delta(after, before):
 
 # --- sysfs parameters and sim knobs -----------------------------------------
 
+def sim_role():
+    """The role the sim plays the kernel in: "root" or "l1vh"."""
+    return read_text("/sys/module/hv_sim/parameters/role").strip()
+
+
+def root_only():
+    """Skip a test of device domains in an L1VH boot (test_role.py checks
+    that the L1VH refuses them)."""
+    import pytest
+    if sim_role() != "root":
+        pytest.skip("device domains are the root's; role is %s" % sim_role())
+
+
 def param(name):
     return read_text(os.path.join(PARAMS, name)).rstrip("\n")
 
@@ -333,6 +347,25 @@ def set_knob(name, value):
 def knob_cmd(name, value):
     """A shell command that sets a sim knob (for the client's stage hooks)."""
     return "echo %s > %s" % (shlex.quote(value), shlex.quote(os.path.join(DBG_SIM, name)))
+
+
+# --- raw hypercalls through hv_sim's debugfs "call" --------------------------
+
+PARTITION_SELF = (1 << 64) - 1
+
+
+def sim_device_domain(dom_id):
+    """struct hv_input_device_domain: partition self, VTL 0, stage 2."""
+    return struct.pack("<QB7xQ", PARTITION_SELF, 0, dom_id << 32)
+
+
+def sim_call(code, data=b"", reps=0, start=0, mode="own"):
+    """One hypercall through hv_sim/call; returns (status, reps completed)."""
+    err = write_file(os.path.join(DBG_SIM, "call"),
+                     "0x%x %d %d %s %s" % (code, reps, start, mode, data.hex()))
+    assert err == 0, "hv_sim/call: %s" % os.strerror(err)
+    r = parse_kv(knob("call"))
+    return num(r["status"]), num(r["reps"])
 
 
 def reset_knobs(pool_pages):

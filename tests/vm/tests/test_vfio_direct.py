@@ -96,6 +96,7 @@ def test_vfio_map_direct_attach(tmp_path, attach_mode, tables):
 
 def test_vfio_no_request_gets_device_domain(tmp_path, attach_mode, tables):
     """A VFIO user that did not ask on a partition: a device domain."""
+    hvtest.root_only()
     attach_mode("auto")
     mapped = tmp_path / "mapped"
     with hvtest.VfioBound(EDU0):
@@ -109,6 +110,7 @@ def test_vfio_no_request_gets_device_domain(tmp_path, attach_mode, tables):
 
 def test_vfio_direct_attach_mode_domain_wins(tmp_path, attach_mode, tables):
     """attach_mode=domain: the VMM's request stands, the device gets a device domain."""
+    hvtest.root_only()
     attach_mode("domain")
     mapped = tmp_path / "mapped"
     with hvtest.VfioBound(EDU0):
@@ -149,6 +151,7 @@ def test_vfio_direct_domain_mode_is_kept(tmp_path, attach_mode, tables):
     domain's mode (direct, decided at its first attach) is not re-derived, so
     the attach is incompatible and VFIO keeps the group in a domain of its own.
     """
+    hvtest.root_only()
     attach_mode("auto")
     mapped = tmp_path / "mapped"
     with hvtest.VfioBound(EDU0), hvtest.VfioBound(EDU1):
