@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* sysfs.c - hv_iommu's sysfs attributes and module parameters (sysfs.h). */
 #include "config.h"
 

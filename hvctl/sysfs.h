@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sysfs.h - reading and writing hv_iommu's small sysfs files
  * (/sys/module/hv_iommu/parameters/..., /sys/class/iommu/hv_iommu/...).
  * Paths are absolute, unprefixed (HV_* in paths.h); $HVCTL_ROOT is added here.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* fixture.c - fake hv_iommu tree and hvctl runner (see fixture.h). */
 #include "config.h"
 
@@ -23,9 +24,9 @@ static const struct {
 	const char *path;
 	const char *content;
 } files[] = {
-	{ "/proc/mounts",
-	  "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
-	  "debugfs /sys/kernel/debug debugfs rw,nosuid,nodev,noexec,relatime 0 0\n" },
+	{ "/proc/self/mountinfo",
+	  "22 1 0:21 / /sys rw,nosuid,nodev,noexec,relatime shared:7 - sysfs sysfs rw\n"
+	  "33 22 0:7 / /sys/kernel/debug rw,nosuid,nodev,noexec,relatime shared:15 - debugfs debugfs rw\n" },
 	{ "/sys/module/hv_iommu/parameters/pci_devs_to_skip", "(0000:00:05.0)\n" },
 	{ "/sys/module/hv_iommu/parameters/attach_mode", "auto\n" },
 	{ "/sys/module/hv_iommu/parameters/backend", "auto\n" },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fixture.h - a fake hv_iommu file tree for end-to-end tests of hvctl.
  *
  * fx_create() builds, in a fresh temporary directory used as $HVCTL_ROOT,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test-e2e.c - end-to-end tests: the built hvctl ($HVCTL) run against a
  * fixture tree under $HVCTL_ROOT (fixture.c), checking stdout, stderr and
  * exit codes, and that failed changes leave the files unchanged. */
@@ -6,11 +7,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "fixture.h"
 
@@ -74,6 +77,95 @@ static int have_hwdb(void)
 	       !access("/lib/udev/hwdb.bin", R_OK);
 }
 
+/* Parses a JSON document (the test fails if it is not one). */
+static struct json_object *json_doc(const char *text)
+{
+	struct json_object *j = json_tokener_parse(text);
+
+	if (!j)
+		fail_msg("not a JSON document:\n%s", text);
+	return j;
+}
+
+/* The value at PATH ("domains/2/id": member names, array indexes), which
+ * must exist; *NUL is set when it is JSON null. */
+static struct json_object *jget(struct json_object *j, const char *path)
+{
+	char buf[256], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (json_object_is_type(j, json_type_array)) {
+			size_t i = strtoul(tok, NULL, 10);
+
+			if (i >= json_object_array_length(j))
+				fail_msg("%s: no element %zu", path, i);
+			j = json_object_array_get_idx(j, i);
+		} else if (!json_object_is_type(j, json_type_object) ||
+			   !json_object_object_get_ex(j, tok, &j)) {
+			fail_msg("%s: no member '%s'", path, tok);
+		}
+	}
+	return j;
+}
+
+static void assert_jstr(struct json_object *doc, const char *path, const char *want)
+{
+	struct json_object *j = jget(doc, path);
+
+	if (!json_object_is_type(j, json_type_string) || strcmp(json_object_get_string(j), want))
+		fail_msg("%s: want \"%s\", got %s", path, want, json_object_to_json_string(j));
+}
+
+static void assert_jnum(struct json_object *doc, const char *path, uint64_t want)
+{
+	struct json_object *j = jget(doc, path);
+
+	if (!json_object_is_type(j, json_type_int) || json_object_get_uint64(j) != want)
+		fail_msg("%s: want %llu, got %s", path, (unsigned long long)want,
+			 json_object_to_json_string(j));
+}
+
+static void assert_jnull(struct json_object *doc, const char *path)
+{
+	struct json_object *j = jget(doc, path);
+
+	if (j)
+		fail_msg("%s: want null, got %s", path, json_object_to_json_string(j));
+}
+
+/* No string anywhere in J is "-" (missing values are null). */
+static void assert_no_dash(struct json_object *j)
+{
+	size_t i;
+
+	if (json_object_is_type(j, json_type_string))
+		assert_string_not_equal(json_object_get_string(j), "-");
+	else if (json_object_is_type(j, json_type_array))
+		for (i = 0; i < json_object_array_length(j); i++)
+			assert_no_dash(json_object_array_get_idx(j, i));
+	else if (json_object_is_type(j, json_type_object)) {
+		json_object_object_foreach(j, key, val) {
+			(void)key;
+			assert_no_dash(val);
+		}
+	}
+}
+
+/* Every line of TEXT has at most WIDTH characters. */
+static void assert_width(const char *text, size_t width)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		if (len > width)
+			fail_msg("line of %zu > %zu columns: '%.*s'", len, width, (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
 static void test_list_domains(void **state)
 {
 	const char *root = *state;
@@ -128,30 +220,36 @@ static void test_list_domains(void **state)
 static void test_list_domains_json(void **state)
 {
 	const char *root = *state;
+	struct json_object *doc;
 	struct run r;
 
 	RUN(&r, root, "list-domains", "--json");
 	assert_ok(&r);
-	assert_true(!strncmp(r.out, "{\n   \"domains\": [\n", 18));
-	assert_contains(r.out,
-		"      },{\n"
-		"         \"id\": 1,\n"
-		"         \"type\": \"paging\",\n"
-		"         \"mode\": \"domain\",\n"
-		"         \"partition\": \"self\",\n"
-		"         \"devices\": [\n"
-		"             \"0000:00:03.0\"\n"
-		"         ],\n"
-		"         \"mapped_bytes\": 67108864,\n"
-		"         \"mappings\": 12,\n"
-		"         \"state\": \"live\"\n"
-		"      },{\n");
-	assert_contains(r.out, "\"id\": 4294967295,");
+	doc = json_doc(r.out);
+	assert_jnum(doc, "domains/2/id", 1);
+	assert_jstr(doc, "domains/2/type", "paging");
+	assert_jstr(doc, "domains/2/devices/0", "0000:00:03.0");
+	assert_jnum(doc, "domains/2/mapped_bytes", 67108864);
+	assert_jnum(doc, "domains/2/mappings", 12);
+	assert_jstr(doc, "domains/2/state", "live");
+	assert_jnum(doc, "domains/1/id", 4294967295u);
+	/* partition: a number (direct), else null; never "self" or "-" */
+	assert_jnum(doc, "domains/3/partition", 7);
+	assert_jnull(doc, "domains/2/partition");
+	assert_jnull(doc, "domains/4/partition");
 	/* an empty device list is an empty array */
-	assert_contains(r.out, "\"partition\": \"-\",\n         \"devices\": [],\n");
-	assert_null(strstr(r.out, "null"));
-	assert_contains(r.out, "\"devices\": [\n             \"0000:00:02.0\", \"0000:00:04.0\"\n");
-	assert_contains(r.out, "\"state\": \"stranded\"");
+	assert_int_equal(json_object_array_length(jget(doc, "domains/4/devices")), 0);
+	assert_jstr(doc, "domains/0/devices/1", "0000:00:04.0");
+	assert_jstr(doc, "domains/5/state", "stranded");
+	assert_no_dash(doc);
+	json_object_put(doc);
+	run_free(&r);
+
+	/* -o ID,ID: one "id" key per object */
+	RUN(&r, root, "list-domains", "-J", "-o", "ID,ID,id,TYPE");
+	assert_ok(&r);
+	assert_contains(r.out, "\"id\": 0,\n      \"type\": \"identity\"\n");
+	assert_null(strstr(r.out, "\"id\": 0,\n      \"id\""));
 	run_free(&r);
 }
 
@@ -163,28 +261,45 @@ static void test_show_domain(void **state)
 	RUN(&r, root, "show-domain", "1");
 	assert_ok(&r);
 	assert_contains(r.out, "id        1\n");
-	assert_contains(r.out, "mapped    64M (67108864 bytes)\n");
+	assert_contains(r.out, "mapped    64M\n");
 	assert_contains(r.out, "\nBDF          NAME");
 	assert_contains(r.out, "0000:00:03.0 ");
 	assert_contains(r.out, have_hwdb() ? "Red Hat, Inc." : "1af4:1000");
 	assert_contains(r.out, " attached ");
 	run_free(&r);
 
-	/* the stranded domain: device with a refused detach, no hwdb name */
+	/* the stranded domain: device with a refused detach, no hwdb name;
+	 * the domain is one object, missing values null */
 	RUN(&r, root, "show-domain", "4", "--json");
 	assert_ok(&r);
-	assert_contains(r.out, "   \"domain\": [\n      {\n         \"id\": 4,\n");
-	assert_contains(r.out, "\"state\": \"stranded\"");
-	assert_contains(r.out,
-		"   \"devices\": [\n"
-		"      {\n"
-		"         \"bdf\": \"0000:00:06.0\",\n"
-		"         \"name\": \"f00d:abce\",\n"
-		"         \"state\": \"detach-failed\",\n"
-		"         \"status\": \"0x19\"\n"
-		"      }\n"
-		"   ]\n"
-		"}\n");
+	{
+		struct json_object *doc = json_doc(r.out);
+
+		assert_true(json_object_is_type(jget(doc, "domain"), json_type_object));
+		assert_jnum(doc, "domain/id", 4);
+		assert_jstr(doc, "domain/state", "stranded");
+		assert_jnull(doc, "domain/partition");
+		assert_jstr(doc, "devices/0/bdf", "0000:00:06.0");
+		assert_jstr(doc, "devices/0/name", "f00d:abce");
+		assert_jstr(doc, "devices/0/state", "detach-failed");
+		assert_jstr(doc, "devices/0/status", "0x19");
+		assert_int_equal(json_object_array_length(jget(doc, "devices")), 1);
+		assert_no_dash(doc);
+		json_object_put(doc);
+	}
+	run_free(&r);
+
+	/* devices with no debugfs record and no sysfs entry: null, not "-" */
+	RUN(&r, root, "show-domain", "0", "-J");
+	assert_ok(&r);
+	{
+		struct json_object *doc = json_doc(r.out);
+
+		assert_jnull(doc, "devices/0/name");
+		assert_jnull(doc, "devices/0/state");
+		assert_jnull(doc, "devices/0/status");
+		json_object_put(doc);
+	}
 	run_free(&r);
 
 	RUN(&r, root, "show-domain", "2", "-o", "BDF,NAME,LOGICAL_ID");
@@ -196,7 +311,11 @@ static void test_show_domain(void **state)
 	assert_fails(&r, 1, "no domain with id 7");
 	run_free(&r);
 	RUN(&r, root, "show-domain", "seven");
-	assert_fails(&r, 2, "invalid domain id 'seven': expected a number");
+	assert_fails(&r, 2, "invalid domain id 'seven': expected a number (decimal or 0x)");
+	run_free(&r);
+	/* a number, but not a 32-bit domain id */
+	RUN(&r, root, "show-domain", "4294967296");
+	assert_fails(&r, 2, "invalid domain id '4294967296': out of range (0 to 4294967295)");
 	run_free(&r);
 	RUN(&r, root, "show-domain");
 	assert_fails(&r, 2, "show-domain: missing domain id");
@@ -218,24 +337,18 @@ static void test_mappings(void **state)
 
 	RUN(&r, root, "mappings", "1", "--json");
 	assert_ok(&r);
-	assert_string_equal(r.out,
-		"{\n"
-		"   \"mappings\": [\n"
-		"      {\n"
-		"         \"iova_first\": \"0x0000000100000000\",\n"
-		"         \"iova_last\": \"0x00000001001fffff\",\n"
-		"         \"size\": 2097152,\n"
-		"         \"phys\": \"0x000000012c400000\",\n"
-		"         \"perm\": \"rw\"\n"
-		"      },{\n"
-		"         \"iova_first\": \"0x0000000100200000\",\n"
-		"         \"iova_last\": \"0x0000000100200fff\",\n"
-		"         \"size\": 4096,\n"
-		"         \"phys\": \"0x0000000200000000\",\n"
-		"         \"perm\": \"r\"\n"
-		"      }\n"
-		"   ]\n"
-		"}\n");
+	{
+		struct json_object *doc = json_doc(r.out);
+
+		assert_jstr(doc, "mappings/0/iova_first", "0x0000000100000000");
+		assert_jstr(doc, "mappings/0/iova_last", "0x00000001001fffff");
+		assert_jnum(doc, "mappings/0/size", 2097152);
+		assert_jstr(doc, "mappings/0/phys", "0x000000012c400000");
+		assert_jstr(doc, "mappings/0/perm", "rw");
+		assert_jnum(doc, "mappings/1/size", 4096);
+		assert_jstr(doc, "mappings/1/perm", "r");
+		json_object_put(doc);
+	}
 	run_free(&r);
 
 	/* an empty domain: nothing in a table, an empty array in JSON */
@@ -245,7 +358,7 @@ static void test_mappings(void **state)
 	run_free(&r);
 	RUN(&r, root, "mappings", "3", "-J");
 	assert_ok(&r);
-	assert_string_equal(r.out, "{\n   \"mappings\": [\n\n   ]\n}\n");
+	assert_string_equal(r.out, "{\n  \"mappings\": [\n  ]\n}\n");
 	run_free(&r);
 
 	RUN(&r, root, "mappings", "9");
@@ -288,9 +401,15 @@ static void test_mappings_many(void **state)
 	for (p = r.out; (p = strstr(p, "\"iova_first\"")); p++)
 		lines++;
 	assert_int_equal(lines, n);
-	assert_non_null(strstr(r.out, "      },{\n         \"iova_first\": \"0x0000000001000000\"\n"));
-	assert_null(strstr(r.out, "}\n{"));	/* one document */
-	assert_contains(r.out, "\"0x000000000270f000\"\n      }\n   ]\n}\n");
+	{
+		/* one document */
+		struct json_object *doc = json_doc(r.out);
+
+		assert_int_equal(json_object_array_length(jget(doc, "mappings")), n);
+		assert_jstr(doc, "mappings/4096/iova_first", "0x0000000001000000");
+		assert_jstr(doc, "mappings/9999/iova_first", "0x000000000270f000");
+		json_object_put(doc);
+	}
 	run_free(&r);
 }
 
@@ -343,13 +462,17 @@ static void test_skip_list(void **state)
 	fx_write(root, PARAM_SKIP, "(0000:00:05.0)(0000:00:07.0)\n");
 	RUN(&r, root, "skip", "list", "--json");
 	assert_ok(&r);
-	assert_contains(r.out, "   \"skip\": [\n");
-	assert_contains(r.out,
-		"         \"bdf\": \"0000:00:07.0\",\n"
-		"         \"name\": \"-\",\n"
-		"         \"skipped\": false,\n"
-		"         \"reason\": \"-\"\n");
-	assert_contains(r.out, "\"skipped\": true,");
+	{
+		struct json_object *doc = json_doc(r.out);
+
+		assert_jstr(doc, "skip/1/bdf", "0000:00:07.0");
+		assert_jnull(doc, "skip/1/name");
+		assert_false(json_object_get_boolean(jget(doc, "skip/1/skipped")));
+		assert_jnull(doc, "skip/1/reason");
+		assert_true(json_object_get_boolean(jget(doc, "skip/0/skipped")));
+		assert_jstr(doc, "skip/0/reason", "pci_devs_to_skip");
+		json_object_put(doc);
+	}
 	run_free(&r);
 }
 
@@ -424,22 +547,24 @@ static void test_skip_add_remove(void **state)
 static void test_status(void **state)
 {
 	const char *root = *state;
+	struct json_object *doc;
 	struct run r;
 
 	RUN(&r, root, "status");
 	assert_ok(&r);
 	assert_string_equal(r.out,
-		"backend          sim\n"
-		"attach_mode      auto\n"
-		"skip             0000:00:05.0\n"
-		"domains_in_use   4\n"
-		"identity_domains 1\n"
-		"blocked_domains  1\n"
-		"paging_domains   4\n"
-		"stranded_domains 1\n"
-		"deposit_calls    2\n"
-		"deposit_pages    512\n"
-		"resumes          7\n"
+		"backend               sim\n"
+		"attach_mode           auto\n"
+		"skip                  0000:00:05.0\n"
+		"domains_in_use        4\n"
+		"identity_domains      1\n"
+		"blocked_domains       1\n"
+		"paging_domains        4\n"
+		"stranded_domains      1\n"
+		"detach_failed_devices 1\n"
+		"deposit_calls         2\n"
+		"deposit_pages         512\n"
+		"resumes               7\n"
 		"\n"
 		"NAME                   CODE CALLS  REPS FAILURES\n"
 		"map_device_gpa_pages   0xb3   130 65536        0\n"
@@ -449,25 +574,165 @@ static void test_status(void **state)
 		"HV_STATUS_INSUFFICIENT_MEMORY  0xb     2\n");
 	run_free(&r);
 
+	/* the summary is one object */
 	RUN(&r, root, "status", "--json");
 	assert_ok(&r);
-	assert_contains(r.out, "{\n   \"status\": [\n      {\n         \"backend\": \"sim\",\n");
-	assert_contains(r.out, "\"skip\": [\n             \"0000:00:05.0\"\n         ],\n");
-	assert_contains(r.out, "\"domains_in_use\": 4,");
-	assert_contains(r.out, "\"resumes\": 7\n");
+	doc = json_doc(r.out);
+	assert_true(json_object_is_type(jget(doc, "status"), json_type_object));
+	assert_jstr(doc, "status/backend", "sim");
+	assert_jstr(doc, "status/skip/0", "0000:00:05.0");
+	assert_jnum(doc, "status/domains_in_use", 4);
+	assert_jnum(doc, "status/resumes", 7);
+	assert_jstr(doc, "calls/0/name", "map_device_gpa_pages");
+	assert_jstr(doc, "calls/0/code", "0xb3");
+	assert_jnum(doc, "calls/0/reps", 65536);
+	assert_jstr(doc, "failures/0/status", "HV_STATUS_INSUFFICIENT_MEMORY");
+	json_object_put(doc);
 	run_free(&r);
 
 	/* an empty skip list is an empty array */
 	fx_write(root, PARAM_SKIP, "\n");
 	RUN(&r, root, "status", "--json");
 	assert_ok(&r);
-	assert_contains(r.out, "\"skip\": [],\n");
-	assert_contains(r.out, "   ],\n   \"calls\": [\n");
-	assert_contains(r.out, "\"name\": \"map_device_gpa_pages\",\n         \"code\": \"0xb3\",\n"
-			       "         \"calls\": 130,\n         \"reps\": 65536,\n"
-			       "         \"failures\": 0\n");
-	assert_contains(r.out, "   ],\n   \"failures\": [\n      {\n"
-			       "         \"status\": \"HV_STATUS_INSUFFICIENT_MEMORY\",\n");
+	doc = json_doc(r.out);
+	assert_int_equal(json_object_array_length(jget(doc, "status/skip")), 0);
+	json_object_put(doc);
+	run_free(&r);
+
+	/* one section; -o and -x apply to it */
+	RUN(&r, root, "status", "calls", "-o", "NAME,CALLS", "-x", "CALLS");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"NAME                   CALLS\n"
+		"unmap_device_gpa_pages     3\n"
+		"map_device_gpa_pages     130\n");
+	run_free(&r);
+	RUN(&r, root, "status", "-o", "NAME");
+	assert_fails(&r, 2, "status: --output, --output-all and --sort need a section (calls or failures)");
+	run_free(&r);
+	RUN(&r, root, "status", "bogus");
+	assert_fails(&r, 2, "status: unknown section 'bogus' (summary, calls or failures)");
+	run_free(&r);
+}
+
+/* A list in a summary prints one item per line, as in tables: never the
+ * escaped newline "\x0a" (the kv table had no wrap setup). */
+static void test_summary_lists(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	fx_write(root, PARAM_SKIP, "(0000:00:05.0)(0000:00:04.0)\n");
+	RUN(&r, root, "status", "summary");
+	assert_ok(&r);
+	assert_contains(r.out, "skip                  0000:00:05.0\n"
+			       "                      0000:00:04.0\n");
+	assert_null(strstr(r.out, "\\x"));
+	run_free(&r);
+	RUN(&r, root, "show-domain", "0");
+	assert_ok(&r);
+	assert_contains(r.out, "devices   0000:00:02.0\n          0000:00:04.0\n");
+	assert_null(strstr(r.out, "\\x"));
+	run_free(&r);
+}
+
+/* --raw and --pairs print one parseable table: a summary is one row; a
+ * command with several sections needs one named; sizes follow -b. */
+static void test_raw_pairs(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	RUN(&r, root, "show-domain", "1", "summary", "-r");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"ID TYPE MODE PARTITION DEVICES MAPPED MAPPINGS STATE\n"
+		"1 paging domain self 0000:00:03.0 64M 12 live\n");
+	run_free(&r);
+	RUN(&r, root, "show-domain", "1", "-b");
+	assert_ok(&r);
+	assert_contains(r.out, "mapped    67108864\n");
+	run_free(&r);
+	RUN(&r, root, "show-domain", "0", "summary", "-P", "-b");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"ID=\"0\" TYPE=\"identity\" MODE=\"domain\" PARTITION=\"self\" "
+		"DEVICES=\"0000:00:02.0,0000:00:04.0\" MAPPED=\"0\" MAPPINGS=\"0\" STATE=\"live\"\n");
+	run_free(&r);
+	RUN(&r, root, "-P", "list-domains", "-o", "ID,DEVICES", "-t", "identity");
+	assert_ok(&r);
+	assert_string_equal(r.out, "ID=\"0\" DEVICES=\"0000:00:02.0,0000:00:04.0\"\n");
+	run_free(&r);
+	RUN(&r, root, "status", "-r");
+	assert_fails(&r, 2, "status: --raw prints one table: name a section (summary, calls or failures)");
+	run_free(&r);
+	RUN(&r, root, "show-domain", "1", "-P");
+	assert_fails(&r, 2, "show-domain: --pairs prints one table: name a section (summary or devices)");
+	run_free(&r);
+	RUN(&r, root, "status", "summary", "-r", "-n");
+	assert_ok(&r);
+	assert_string_equal(r.out, "sim auto 0000:00:05.0 4 1 1 4 1 1 2 512 7\n");
+	run_free(&r);
+	/* as lsblk: one output format */
+	RUN(&r, root, "-Jr", "show-domain", "0");
+	assert_fails(&r, 2, "options --json, --raw and --pairs are mutually exclusive");
+	run_free(&r);
+	RUN(&r, root, "-J", "list-domains", "--pairs");
+	assert_fails(&r, 2, "options --json, --raw and --pairs are mutually exclusive");
+	run_free(&r);
+}
+
+/* Sorting, all columns, type filter. */
+static void test_sort_filter(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	RUN(&r, root, "list-domains", "-o", "ID", "-x", "MAPPED", "-n");
+	assert_ok(&r);
+	/* MAPPED (hidden) 0B x4 in file order, then 4K, then 64M */
+	assert_string_equal(r.out, "         0\n4294967295\n         3\n         4\n         2\n         1\n");
+	run_free(&r);
+	RUN(&r, root, "list-domains", "-t", "paging", "-o", "ID,TYPE", "-x", "id");
+	assert_ok(&r);
+	assert_string_equal(r.out, "ID TYPE\n 1 paging\n 2 paging\n 3 paging\n 4 paging\n");
+	run_free(&r);
+	RUN(&r, root, "list-domains", "-O", "-n", "-r", "-t", "blocked");
+	assert_ok(&r);
+	assert_string_equal(r.out, "4294967295 blocked domain self - 0B 0 live\n");
+	run_free(&r);
+	RUN(&r, root, "list-domains", "-t", "pageing");
+	assert_fails(&r, 2, "invalid --type 'pageing': expected identity, blocked or paging");
+	run_free(&r);
+	RUN(&r, root, "list-domains", "-x", "NOPE");
+	assert_fails(&r, 2, "unknown sort column 'NOPE' (see hvctl --help)");
+	run_free(&r);
+	RUN(&r, root, "status", "-t", "paging");
+	assert_fails(&r, 2, "status: --type applies to list-domains only");
+	run_free(&r);
+}
+
+/* -w: long names truncate so that tables fit the width. */
+static void test_width(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	RUN(&r, root, "-w", "80", "list-domains");
+	assert_ok(&r);
+	assert_width(r.out, 80);
+	run_free(&r);
+	RUN(&r, root, "-w", "80", "list-devices");
+	assert_ok(&r);
+	assert_width(r.out, 80);
+	run_free(&r);
+	RUN(&r, root, "-w", "60", "show-domain", "1");
+	assert_ok(&r);
+	assert_width(r.out, 60);
+	assert_contains(r.out, "0000:00:03.0 ");
+	run_free(&r);
+	RUN(&r, root, "-w", "5", "list-domains");
+	assert_fails(&r, 2, "invalid width '5': expected 20 to 10000 columns");
 	run_free(&r);
 }
 
@@ -497,14 +762,18 @@ static void test_debugfs_not_mounted(void **state)
 	const char *root = *state;
 	const char *msg = "debugfs is not mounted on /sys/kernel/debug "
 			  "(mount -t debugfs none /sys/kernel/debug)";
+	char want[1024];
+	struct json_object *doc;
 	struct run r;
 
-	fx_write(root, "/proc/mounts", "sysfs /sys sysfs rw 0 0\n"
-		 "debugfs /mnt/debug debugfs rw 0 0\n");
+	/* debugfs elsewhere, and a tmpfs over /sys/kernel/debug (libmount:
+	 * the last mount on the directory counts) */
+	fx_write(root, "/proc/self/mountinfo",
+		 "22 1 0:21 / /sys rw - sysfs sysfs rw\n"
+		 "30 22 0:7 / /mnt/debug rw - debugfs debugfs rw\n"
+		 "31 22 0:7 / /sys/kernel/debug rw - debugfs debugfs rw\n"
+		 "32 31 0:40 / /sys/kernel/debug rw - tmpfs tmpfs rw\n");
 	RUN(&r, root, "list-domains");
-	assert_fails(&r, 1, msg);
-	run_free(&r);
-	RUN(&r, root, "skip", "list");
 	assert_fails(&r, 1, msg);
 	run_free(&r);
 	/* skip add needs only sysfs */
@@ -512,11 +781,42 @@ static void test_debugfs_not_mounted(void **state)
 	assert_ok(&r);
 	run_free(&r);
 
-	/* mounted, but the hv_iommu directory is missing */
-	fx_write(root, "/proc/mounts", "debugfs /sys/kernel/debug debugfs rw 0 0\n");
+	/* status and skip list show the sysfs facts and say what is missing */
+	RUN(&r, root, "status");
+	assert_int_equal(r.rc, 0);
+	snprintf(want, sizeof(want), "hvctl: warning: %s: domain counts and hypercall statistics not shown\n", msg);
+	assert_string_equal(r.err, want);
+	assert_contains(r.out, "backend               sim\n");
+	assert_contains(r.out, "skip                  0000:00:05.0\n                      0000:00:07.0\n");
+	assert_contains(r.out, "domains_in_use        4\n");
+	assert_contains(r.out, "paging_domains        -\n");
+	assert_null(strstr(r.out, "NAME"));	/* no calls table */
+	run_free(&r);
+	RUN(&r, root, "status", "-J");
+	assert_int_equal(r.rc, 0);
+	doc = json_doc(r.out);
+	assert_jstr(doc, "status/backend", "sim");
+	assert_jnull(doc, "status/paging_domains");
+	assert_int_equal(json_object_array_length(jget(doc, "calls")), 0);
+	json_object_put(doc);
+	run_free(&r);
+	RUN(&r, root, "skip", "list");
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.err, "not shown\n");
+	assert_string_equal(r.out,
+		"BDF          NAME      SKIPPED REASON\n"
+		"0000:00:05.0 f00d:abcd -       -\n"
+		"0000:00:07.0 -         -       -\n");
+	run_free(&r);
+
+	/* mounted, but the hv_iommu directory is missing: say so */
+	fx_write(root, "/proc/self/mountinfo", "33 22 0:7 / /sys/kernel/debug rw - debugfs debugfs rw\n");
 	fx_remove(root, "/sys/kernel/debug/hv_iommu");
 	RUN(&r, root, "mappings", "1");
-	assert_fails(&r, 1, msg);
+	snprintf(want, sizeof(want), "debugfs is mounted but has no hv_iommu directory "
+		 "(%s/sys/kernel/debug/hv_iommu): debugfs disabled by debugfs= on the kernel "
+		 "command line?", root);
+	assert_fails(&r, 1, want);
 	run_free(&r);
 }
 
@@ -566,6 +866,13 @@ static void test_usage(void **state)
 	RUN(&r, root, "--frob", "status");
 	assert_fails(&r, 2, "unknown option '--frob' (see hvctl --help)");
 	run_free(&r);
+	/* an argument to a flag: not "unknown option '-J'" */
+	RUN(&r, root, "--json=1", "status");
+	assert_fails(&r, 2, "option '--json' doesn't allow an argument");
+	run_free(&r);
+	RUN(&r, root, "-Z", "status");
+	assert_fails(&r, 2, "unknown option '-Z' (see hvctl --help)");
+	run_free(&r);
 	RUN(&r, root, "list-domains", "-o");
 	assert_fails(&r, 2, "option '-o' requires an argument");
 	run_free(&r);
@@ -589,6 +896,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_skip_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_skip_add_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_raw_pairs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sort_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_width, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_loaded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_debugfs_not_mounted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_permission_denied, setup, teardown),
