@@ -48,6 +48,7 @@ static const struct {
 	{ "skip", "skip list", skip_cols, &skip_ncols },
 	{ "status", "status calls", calls_cols, &calls_ncols },
 	{ "status", "status failures", failures_cols, &failures_ncols },
+	{ "show-device", NULL, devices_cols, &devices_ncols },
 };
 
 /* --help text on stdout, with every command's columns. */
@@ -92,6 +93,8 @@ static void usage(void)
 	       "Environment:\n"
 	       " HVCTL_ROOT                 as --sysroot (default: none)\n");
 	for (i = 0; i < ARRAY_SIZE(columns); i++) {
+		if (!columns[i].what)
+			continue;	/* an alias for --list-columns */
 		printf("\nColumns of %s:\n", columns[i].what);
 		colinfo_help(stdout, columns[i].ci, *columns[i].n);
 	}
