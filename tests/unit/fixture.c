@@ -66,6 +66,22 @@ static const struct {
 	{ "/sys/kernel/debug/hv_iommu/mappings/2",
 	  "0x0000000000001000-0x0000000000001fff 0x0000000000042000 rw\n" },
 	{ "/sys/kernel/debug/hv_iommu/mappings/3", "" },
+	/* what list-devices reads besides the modalias */
+	{ "/sys/bus/pci/devices/0000:00:03.0/numa_node", "0\n" },
+	{ "/sys/bus/pci/devices/0000:00:03.0/net/eth0/ifindex", "2\n" },
+	{ "/sys/bus/pci/devices/0000:00:05.0/numa_node", "-1\n" },
+	{ "/sys/kernel/security/lockdown", "[none] integrity confidentiality\n" },
+};
+
+/* Links, as sysfs has them (targets relative to the device directory). */
+static const struct {
+	const char *path;
+	const char *target;
+} links[] = {
+	{ "/sys/bus/pci/devices/0000:00:03.0/driver", "../../../bus/pci/drivers/virtio-pci" },
+	{ "/sys/bus/pci/devices/0000:00:03.0/iommu_group", "../../../kernel/iommu_groups/3" },
+	{ "/sys/bus/pci/devices/0000:00:05.0/driver", "../../../bus/pci/drivers/vfio-pci" },
+	{ "/sys/bus/pci/devices/0000:00:05.0/iommu_group", "../../../kernel/iommu_groups/5" },
 };
 
 /* mkdir -p of the parent directories of PATH. */
@@ -160,6 +176,13 @@ char *fx_create(void)
 	chmod(root, 0755);	/* traversable by the unprivileged child */
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		fx_write(root, files[i].path, files[i].content);
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "%s%s", root, links[i].path);
+		if (symlink(links[i].target, p))
+			fail_msg("symlink %s: %s", p, strerror(errno));
+	}
 	return root;
 }
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -736,6 +737,250 @@ static void test_width(void **state)
 	run_free(&r);
 }
 
+/* list-devices and show-device: sysfs facts (driver, group, vfio, NUMA,
+ * netdev) with hv_iommu's records (domain, mode, state). */
+static void test_devices(void **state)
+{
+	const char *root = *state;
+	struct json_object *doc;
+	struct run r;
+
+	RUN(&r, root, "list-devices", "-o", "BDF,DRIVER,GROUP,VFIO,NUMA,NETDEV,DOMAIN,MODE,STATE,STATUS");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"BDF          DRIVER     GROUP VFIO        NUMA NETDEV DOMAIN MODE          STATE         STATUS\n"
+		"0000:00:03.0 virtio-pci     3 -              0 eth0        1 paging/domain attached         0x0\n"
+		"0000:00:05.0 vfio-pci       5 /dev/vfio/5    - -           2 paging/direct attached         0x0\n"
+		"0000:00:06.0 -              - -              - -           4 paging/domain detach-failed   0x19\n");
+	run_free(&r);
+
+	RUN(&r, root, "show-device", "00:06.0", "--json");
+	assert_ok(&r);
+	doc = json_doc(r.out);
+	assert_jstr(doc, "device/bdf", "0000:00:06.0");
+	assert_jstr(doc, "device/name", "f00d:abce");
+	assert_jnull(doc, "device/driver");
+	assert_jnull(doc, "device/iommu_group");
+	assert_jnum(doc, "device/domain", 4);
+	assert_jstr(doc, "device/state", "detach-failed");
+	assert_jstr(doc, "device/status", "0x19");
+	assert_no_dash(doc);
+	json_object_put(doc);
+	run_free(&r);
+	RUN(&r, root, "show-device", "0000:00:03.0", "-J");
+	assert_ok(&r);
+	doc = json_doc(r.out);
+	assert_jnum(doc, "device/iommu_group", 3);
+	assert_jnum(doc, "device/numa_node", 0);
+	assert_jstr(doc, "device/netdev/0", "eth0");
+	json_object_put(doc);
+	run_free(&r);
+
+	/* a skipped device that has no hv_iommu device record */
+	fx_write(root, "/sys/bus/pci/devices/0000:00:08.0/modalias",
+		 "pci:v0000F00Dd0000ABCFsv00000000sd00000000bcFFsc00i00\n");
+	RUN(&r, root, "show-device", "0000:00:08.0", "-o", "STATE,REASON");
+	assert_ok(&r);
+	assert_string_equal(r.out, "state  skipped\nreason pci_devs_to_skip\n");
+	run_free(&r);
+
+	RUN(&r, root, "show-device", "0000:00:09.0");
+	assert_fails(&r, 1, "no PCI device 0000:00:09.0");
+	run_free(&r);
+	RUN(&r, root, "show-device", "9");
+	assert_fails(&r, 2, "invalid PCI address '9': expected SSSS:BB:DD.F");
+	run_free(&r);
+}
+
+/* A capture read back with --sysroot shows what the tree showed. */
+static void test_capture(void **state)
+{
+	const char *root = *state;
+	static const char *const cmds[][4] = {
+		{ "list-domains", NULL }, { "status", NULL }, { "list-devices", "-O", NULL },
+		{ "skip", "list", NULL }, { "mappings", "1", NULL }, { "show-domain", "4", NULL },
+	};
+	char tar[1024], dir[1024], cmd[4096];
+	struct run r, back;
+	size_t i;
+
+	snprintf(tar, sizeof(tar), "%s.tar", root);
+	snprintf(dir, sizeof(dir), "%s.unpacked", root);
+	RUN(&r, root, "capture", tar);
+	assert_ok(&r);
+	assert_contains(r.out, "captured ");
+	run_free(&r);
+	snprintf(cmd, sizeof(cmd), "mkdir '%s' && tar -xf '%s' -C '%s'", dir, tar, dir);
+	assert_int_equal(system(cmd), 0);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		RUN(&r, root, cmds[i][0], cmds[i][1], cmds[i][2]);
+		back.rc = fx_run("/nonexistent", 0, &back.out, &back.err, "--sysroot", dir,
+				 cmds[i][0], cmds[i][1], cmds[i][2], (char *)NULL);
+		assert_ok(&r);
+		assert_ok(&back);
+		assert_string_equal(back.out, r.out);
+		run_free(&r);
+		run_free(&back);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", dir, tar);
+	assert_int_equal(system(cmd), 0);
+
+	RUN(&r, root, "capture");
+	assert_fails(&r, 2, "capture: missing file name (FILE.tar, or - for standard output)");
+	run_free(&r);
+	RUN(&r, root, "capture", "/nonexistent/dir/x.tar");
+	assert_int_equal(r.rc, 1);
+	assert_contains(r.err, "hvctl: capture: /nonexistent/dir/x.tar: ");
+	run_free(&r);
+}
+
+/* Every line of a Prometheus text document: "# HELP name ...",
+ * "# TYPE name counter|gauge" before its samples, or a sample
+ * name{label="value",...} number. */
+static void check_prometheus(const char *text)
+{
+	regex_t sample, type;
+	char typed[64][80];
+	size_t ntyped = 0, i;
+	const char *p = text;
+
+	assert_int_equal(regcomp(&sample, "^([a-zA-Z_:][a-zA-Z0-9_:]*)"
+				 "(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\""
+				 "(,[a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\")*\\})? [0-9]+$",
+				 REG_EXTENDED), 0);
+	assert_int_equal(regcomp(&type, "^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge)$",
+				 REG_EXTENDED), 0);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char line[1024];
+		regmatch_t m[2];
+
+		assert_true(len < sizeof(line));
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (!regexec(&type, line, 2, m, 0)) {
+			assert_true(ntyped < 64);
+			snprintf(typed[ntyped++], sizeof(typed[0]), "%.*s",
+				 (int)(m[1].rm_eo - m[1].rm_so), line + m[1].rm_so);
+		} else if (strncmp(line, "# HELP ", 7)) {
+			if (regexec(&sample, line, 2, m, 0))
+				fail_msg("not a Prometheus sample: '%s'", line);
+			for (i = 0; i < ntyped; i++)
+				if ((size_t)(m[1].rm_eo - m[1].rm_so) == strlen(typed[i]) &&
+				    !strncmp(typed[i], line, strlen(typed[i])))
+					break;
+			if (i == ntyped)
+				fail_msg("sample before its # TYPE: '%s'", line);
+		}
+		p += len + (p[len] == '\n');
+	}
+	regfree(&sample);
+	regfree(&type);
+}
+
+static void test_metrics(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	RUN(&r, root, "metrics");
+	assert_ok(&r);
+	check_prometheus(r.out);
+	assert_contains(r.out, "hv_iommu_info{backend=\"sim\",attach_mode=\"auto\"} 1\n");
+	assert_contains(r.out, "hv_iommu_debugfs_readable 1\n");
+	assert_contains(r.out, "hv_iommu_hypercalls_total{call=\"map_device_gpa_pages\"} 130\n");
+	assert_contains(r.out, "hv_iommu_hypercall_failures_total{call=\"unmap_device_gpa_pages\"} 1\n");
+	assert_contains(r.out, "hv_iommu_hypercall_status_total{status=\"HV_STATUS_INSUFFICIENT_MEMORY\"} 2\n");
+	assert_contains(r.out, "hv_iommu_domain_mapped_bytes{domain=\"1\"} 67108864\n");
+	assert_contains(r.out, "hv_iommu_skipped_devices 2\n");
+	assert_contains(r.out, "hv_iommu_device_skipped{bdf=\"0000:00:08.0\",reason=\"pci_devs_to_skip\"} 1\n");
+	assert_contains(r.out, "hv_iommu_detach_failed_devices 1\n");
+	assert_contains(r.out, "hv_iommu_device_detach_failed{bdf=\"0000:00:06.0\"} 1\n");
+	assert_contains(r.out, "hv_iommu_stranded_domains 1\n");
+	run_free(&r);
+
+	/* without debugfs: the sysfs metrics, said so in a metric */
+	fx_remove(root, "/sys/kernel/debug/hv_iommu");
+	RUN(&r, root, "metrics");
+	assert_int_equal(r.rc, 0);
+	check_prometheus(r.out);
+	assert_contains(r.out, "hv_iommu_debugfs_readable 0\n");
+	assert_contains(r.out, "hv_iommu_skip_device{bdf=\"0000:00:05.0\"} 1\n");
+	assert_null(strstr(r.out, "hypercalls_total"));
+	run_free(&r);
+}
+
+/* promtool (Debian's prometheus package) accepts the output. */
+static void test_metrics_promtool(void **state)
+{
+	const char *root = *state;
+	char path[1024], cmd[2048];
+	FILE *f;
+	struct run r;
+
+	if (access("/usr/bin/promtool", X_OK))
+		skip();
+	RUN(&r, root, "metrics");
+	assert_ok(&r);
+	snprintf(path, sizeof(path), "%s.prom", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(r.out, f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+	run_free(&r);
+}
+
+/* The EXAMPLES of hvctl.8 run on the fixture: every line starting with
+ * "hvctl " between .nf and .fi, with hvctl from the build on $PATH. */
+static void test_man_examples(void **state)
+{
+	const char *root = *state;
+	const char *src = getenv("HVCTL_SRCDIR"), *hvctl = getenv("HVCTL");
+	char path[4200], bindir[4200], *line = NULL, *slash;
+	size_t cap = 0, ran = 0;
+	int in_examples = 0, in_nf = 0;
+	FILE *f;
+
+	assert_non_null(src);
+	assert_non_null(hvctl);
+	snprintf(bindir, sizeof(bindir), "%s", hvctl);
+	slash = strrchr(bindir, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/man/hvctl.8", src);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (getline(&line, &cap, f) > 0) {
+		char cmd[8192], ex[2048];
+		size_t i, o = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, ".SH ", 4))
+			in_examples = !strcmp(line, ".SH EXAMPLES");
+		in_nf = !strcmp(line, ".nf") ? 1 : !strcmp(line, ".fi") ? 0 : in_nf;
+		if (!in_examples || !in_nf || strncmp(line, "hvctl ", 6))
+			continue;
+		for (i = 0; line[i] && o + 1 < sizeof(ex); i++)	/* roff: \- is - */
+			if (!(line[i] == '\\' && line[i + 1] == '-'))
+				ex[o++] = line[i];
+		ex[o] = '\0';
+		/* the example goes through the environment: no quoting */
+		setenv("HVCTL_EXAMPLE", ex, 1);
+		snprintf(cmd, sizeof(cmd), "cd '%s' && PATH='%s':$PATH HVCTL_ROOT='%s' "
+			 "sh -ec \"$HVCTL_EXAMPLE\" >/dev/null", root, bindir, root);
+		if (system(cmd))
+			fail_msg("hvctl.8 example failed: %s", ex);
+		ran++;
+	}
+	free(line);
+	fclose(f);
+	if (ran < 10)
+		fail_msg("only %zu examples found in hvctl.8", ran);
+}
+
 static void test_not_loaded(void **state)
 {
 	const char *root = *state;
@@ -900,6 +1145,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_raw_pairs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_width, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_devices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capture, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_promtool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_man_examples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_loaded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_debugfs_not_mounted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_permission_denied, setup, teardown),
