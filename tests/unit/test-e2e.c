@@ -1091,6 +1091,31 @@ static void test_permission_denied(void **state)
 	free(param);
 }
 
+/* EPERM as root is not "run as root": with lockdown on it names the mode.
+ * An immutable parameter file (chattr +i) gives root EPERM on open, as
+ * lockdown does; skipped where chattr is not available. */
+static void test_eperm_as_root(void **state)
+{
+	const char *root = *state;
+	char cmd[2048], want[2048], *param;
+	struct run r;
+
+	snprintf(cmd, sizeof(cmd), "chattr +i '%s%s' 2>/dev/null", root, PARAM_SKIP);
+	if (geteuid() != 0 || system(cmd))
+		skip();
+	fx_write(root, "/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+	RUN(&r, root, "skip", "add", "0000:00:07.0");
+	snprintf(cmd, sizeof(cmd), "chattr -i '%s%s'", root, PARAM_SKIP);
+	assert_int_equal(system(cmd), 0);
+	snprintf(want, sizeof(want), "%s%s: Operation not permitted as root (kernel lockdown: integrity)",
+		 root, PARAM_SKIP);
+	assert_fails(&r, 1, want);
+	run_free(&r);
+	param = fx_read(root, PARAM_SKIP);
+	assert_string_equal(param, "(0000:00:05.0)\n");
+	free(param);
+}
+
 static void test_usage(void **state)
 {
 	const char *root = *state;
@@ -1153,6 +1178,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_loaded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_debugfs_not_mounted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_permission_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eperm_as_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage, setup, teardown),
 	};
 
