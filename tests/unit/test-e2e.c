@@ -624,7 +624,7 @@ static void test_summary_lists(void **state)
 	struct run r;
 
 	fx_write(root, PARAM_SKIP, "(0000:00:05.0)(0000:00:04.0)\n");
-	RUN(&r, root, "status", "summary");
+	RUN(&r, root, "status");
 	assert_ok(&r);
 	assert_contains(r.out, "skip                  0000:00:05.0\n"
 			       "                      0000:00:04.0\n");
