@@ -40,7 +40,7 @@ static const char *const trees[] = {
 };
 
 /* Single files. */
-static const char *const files[] = { HV_PROC_MOUNTS, HV_LOCKDOWN };
+static const char *const files[] = { HV_MOUNTINFO, HV_LOCKDOWN };
 
 /* Per PCI device: files and links (by name in its directory). */
 static const char *const pci_files[] = { "modalias", "numa_node" };

@@ -208,9 +208,10 @@ int cmd_status(const struct opts *o, int argc, char **argv)
 	tbs[0] = kv_table(&kv, "status", &o->out);
 	tbs[1] = table_new("calls", &o->out);
 	tbs[2] = table_new("failures", &o->out);
+	/* without debugfs the tables get no columns: null in JSON, not [] */
 	if (!tbs[0] || !tbs[1] || !tbs[2] ||
-	    table_add_columns(tbs[1], calls_cols, &csel, &o->out) ||
-	    table_add_columns(tbs[2], failures_cols, &fsel, &o->out) ||
+	    (s.have_debugfs && (table_add_columns(tbs[1], calls_cols, &csel, &o->out) ||
+				table_add_columns(tbs[2], failures_cols, &fsel, &o->out))) ||
 	    table_fill(tbs[1], &csel, s.stats.ncalls, call_cell, &s.stats) ||
 	    table_fill(tbs[2], &fsel, s.stats.nstatuses, failure_cell, &s.stats))
 		goto out;

@@ -91,7 +91,7 @@ static int debugfs_mounted(char *msg, size_t len)
 	struct libmnt_fs *fs;
 	int r;
 
-	if (paths_make_quiet(p, sizeof(p), "%s", HV_PROC_MOUNTS)) {
+	if (paths_make_quiet(p, sizeof(p), "%s", HV_MOUNTINFO)) {
 		snprintf(msg, len, "path too long: %s", paths_root());
 		return -1;
 	}

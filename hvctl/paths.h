@@ -33,7 +33,7 @@
 #define HV_DEBUGFS_STATS	HV_DEBUGFS "/stats"
 #define HV_DEBUGFS_MAPPINGS	HV_DEBUGFS "/mappings"	/* + "/<id>" */
 
-#define HV_PROC_MOUNTS		"/proc/self/mountinfo"
+#define HV_MOUNTINFO		"/proc/self/mountinfo"
 
 /* Sets the system root (--sysroot DIR); NULL goes back to $HVCTL_ROOT. */
 void paths_set_root(const char *dir);

@@ -317,12 +317,15 @@ static struct json_object *line_json(struct libscols_table *tb, struct libscols_
 	return obj;
 }
 
-/* TB as a JSON array of objects, or one object for a summary. */
+/* TB as a JSON array of objects, one object for a summary, or null for a
+ * table without columns (its data could not be read). */
 static struct json_object *table_json(struct libscols_table *tb)
 {
 	struct json_object *arr;
 	size_t i, n = scols_table_get_nlines(tb);
 
+	if (!scols_table_get_ncols(tb))
+		return NULL;
 	if (n == 1 && scols_line_get_userdata(scols_table_get_line(tb, 0)) == &kv_marker)
 		return line_json(tb, scols_table_get_line(tb, 0));
 	arr = json_object_new_array();
@@ -399,7 +402,7 @@ int table_print_all(struct libscols_table **tbs, size_t n, const struct outopts 
 		return json_print(doc, o);
 	}
 	for (i = 0; i < n; i++) {
-		if (n > 1 && !scols_table_get_nlines(tbs[i]))
+		if ((n > 1 && !scols_table_get_nlines(tbs[i])) || !scols_table_get_ncols(tbs[i]))
 			continue;
 		if (printed++)
 			fputc('\n', o->out);

@@ -121,7 +121,8 @@ int table_print(struct libscols_table *tb, const struct outopts *o);
 
 /* Prints TBS[0..N) as one output: tables one after another separated by a
  * blank line (empty tables are left out), or in JSON one document with a
- * member per table (a summary as an object).  --raw and --pairs print one
+ * member per table (a summary as an object, a table without columns as
+ * null: its source could not be read).  --raw and --pairs print one
  * table only: callers ask for a section first (table_one_section).
  * Returns 0 or -1. */
 int table_print_all(struct libscols_table **tbs, size_t n, const struct outopts *o);
