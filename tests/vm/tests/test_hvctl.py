@@ -1,7 +1,9 @@
 """hvctl against the live driver: its JSON matches debugfs; errors are one line."""
 
+import json
 import os
 import re
+import subprocess
 import tarfile
 
 import pytest
@@ -180,3 +182,25 @@ def test_capture_reads_back_the_same(tmp_path):
         back = hvtest.hvctl("--sysroot", root, *args)
         assert live.returncode == 0 and back.returncode == 0, (live.stderr, back.stderr)
         assert back.stdout == live.stdout, (args, live.stdout, back.stdout)
+
+
+def test_status_without_debugfs_shows_sysfs_facts():
+    """debugfs unmounted: status shows backend, attach_mode and the skip
+    list from sysfs, warns what is missing, exits 0; JSON has nulls."""
+    assert subprocess.run(["umount", "/sys/kernel/debug"]).returncode == 0
+    try:
+        p = hvtest.hvctl("status")
+        assert p.returncode == 0, p.stderr
+        assert p.stderr.startswith("hvctl: warning: debugfs is not mounted on /sys/kernel/debug"), p.stderr
+        assert "backend" in p.stdout and hvtest.read_text("/sys/class/iommu/hv_iommu/backend").strip() in p.stdout
+        doc = json.loads(hvtest.hvctl("status", "--json").stdout)
+        assert doc["status"]["attach_mode"] == hvtest.param("attach_mode")
+        assert doc["status"]["paging_domains"] is None and doc["calls"] is None, doc
+        p = hvtest.hvctl("skip", "list")
+        assert p.returncode == 0 and "not shown" in p.stderr, p
+        p = hvtest.hvctl("list-domains")
+        assert p.returncode == 1
+        assert "debugfs is not mounted" in one_error_line(p)
+    finally:
+        assert subprocess.run(["mount", "-t", "debugfs", "none", "/sys/kernel/debug"]).returncode == 0
+    assert os.path.isdir(hvtest.DBG_IOMMU)
