@@ -12,16 +12,22 @@
 #include "err.h"
 #include "paths.h"
 
+/* Prints PREFIX, the message and a newline on stderr. */
+static void report(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 /* Prints "hvctl: <message>\n" on stderr; returns -1. */
 int hv_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hvctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("hvctl: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
@@ -30,11 +36,9 @@ void hv_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hvctl: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("hvctl: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* errno_message(): contract in err.h.  As root, EACCES/EPERM is not about
