@@ -8,10 +8,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmds.h"
 #include "err.h"
@@ -145,6 +147,18 @@ static void bad_option(const char *arg, int optopt_c)
 		hv_err("unknown option '-%c' (see hvctl --help)", optopt_c);
 }
 
+/* --sysroot DIR must be a directory.  Returns 0 or -1 (reported). */
+static int check_sysroot(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st))
+		return hv_err("--sysroot: %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return hv_err("--sysroot: %s: not a directory", dir);
+	return 0;
+}
+
 enum { OPT_SYSROOT = 256, OPT_LIST_COLUMNS };
 
 /* Parses options (anywhere on the line) and runs the command; returns its exit status
@@ -208,10 +222,8 @@ int main(int argc, char **argv)
 				return HV_EXIT_USAGE;
 			break;
 		case OPT_SYSROOT:
-			if (!*optarg) {
-				hv_err("--sysroot: empty directory name");
+			if (check_sysroot(optarg))
 				return HV_EXIT_USAGE;
-			}
 			paths_set_root(optarg);
 			break;
 		case OPT_LIST_COLUMNS:

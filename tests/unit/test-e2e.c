@@ -825,6 +825,12 @@ static void test_capture(void **state)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", dir, tar);
 	assert_int_equal(system(cmd), 0);
 
+	RUN(&r, root, "--sysroot", "/nonexistent", "status");
+	assert_fails(&r, 2, "--sysroot: /nonexistent: No such file or directory");
+	run_free(&r);
+	RUN(&r, root, "--sysroot", tar, "status");	/* removed above */
+	assert_int_equal(r.rc, 2);
+	run_free(&r);
 	RUN(&r, root, "capture");
 	assert_fails(&r, 2, "capture: missing file name (FILE.tar, or - for standard output)");
 	run_free(&r);
