@@ -44,7 +44,7 @@ const struct colinfo devices_cols[] = {
 			"domain the hypervisor has the device in (debugfs devices)" },
 	[PC_MODE]   = { "MODE", NULL, 0, 0, SCOLS_JSON_STRING, "that domain's type/mode, e.g. paging/domain" },
 	[PC_STATE]  = { "STATE", NULL, 0, 0, SCOLS_JSON_STRING,
-			"attached, detach-failed or skipped; - (null) if hv_iommu has no record" },
+			"attached, detach-failed or skipped; - if hv_iommu has no record" },
 	[PC_STATUS] = { "STATUS", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
 			"HV_STATUS of the last detach (0x0 = success)" },
 	[PC_REASON] = { "REASON", NULL, 0, 0, SCOLS_JSON_STRING, "why it was skipped" },

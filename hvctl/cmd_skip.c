@@ -26,9 +26,9 @@ const struct colinfo skip_cols[] = {
 	[SC_NAME]       = { "NAME", NULL, 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			    "vendor and model from the udev hwdb, else vendor:device" },
 	[SC_SKIPPED]    = { "SKIPPED", NULL, 0, 0, SCOLS_JSON_BOOLEAN,
-			    "yes: declined at probe (debugfs skipped); - (null) without debugfs" },
+			    "yes: declined at probe (debugfs skipped); - without debugfs" },
 	[SC_REASON]     = { "REASON", NULL, 0, 0, SCOLS_JSON_STRING,
-			    "why it was declined (debugfs skipped); - (null) if it was not" },
+			    "why it was declined (debugfs skipped); - if it was not" },
 	[SC_CONFIGURED] = { "CONFIGURED", NULL, 0, 0, SCOLS_JSON_BOOLEAN,
 			    "yes: in pci_devs_to_skip now" },
 };
