@@ -101,7 +101,7 @@ int sysfs_write(const char *path, const char *s)
 	memcpy(buf, s, len);
 	buf[len++] = '\n';
 	buf[len] = '\0';
-	/* O_TRUNC matters only for a regular-file copy under $HVCTL_ROOT. */
+	/* O_TRUNC matters only for a regular-file copy under a system root. */
 	fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
