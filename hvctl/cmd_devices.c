@@ -6,7 +6,8 @@
  * numa_node, net/} (sysfs links and files read directly, so that a capture
  * (--sysroot) reads the same as the live system), names from the udev
  * hwdb (devname.c), and debugfs hv_iommu/{devices, domains, skipped}.
- * Without debugfs the sysfs columns are shown, the rest is missing.
+ * Without debugfs, or without hv_iommu, the sysfs columns are shown (as
+ * lspci -k shows them), the rest is missing, and a warning says why.
  */
 #include "config.h"
 
@@ -238,7 +239,7 @@ static int devview_read(struct devview *v)
 	free(names);
 	if (r)
 		return -1;
-	r = paths_want_debugfs("DOMAIN, MODE, STATE, STATUS and REASON");
+	r = paths_want_debugfs("DOMAIN, MODE, STATE, STATUS and REASON", 0);
 	if (r < 0)
 		return -1;
 	v->have_debugfs = !r;

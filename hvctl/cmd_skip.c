@@ -89,7 +89,7 @@ static int skip_list(const struct opts *o)
 
 	if (table_columns(&o->out, skip_cols, skip_ncols, skip_defs, ARRAY_SIZE(skip_defs), &sel))
 		return HV_EXIT_USAGE;
-	nodebugfs = paths_want_debugfs("SKIPPED and REASON (devices declined at probe)");
+	nodebugfs = paths_want_debugfs("SKIPPED and REASON (devices declined at probe)", 1);
 	if (nodebugfs < 0 || sysfs_read_skiplist(&cfg) || (!nodebugfs && debugfs_read_skipped(&sk)))
 		goto out;
 	dn = devnames_open();

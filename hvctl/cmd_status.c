@@ -54,7 +54,7 @@ int status_read(struct status *s, const char *what)
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = paths_want_debugfs(what);
+	r = paths_want_debugfs(what, 1);
 	if (r < 0)
 		return -1;
 	s->have_debugfs = !r;

@@ -66,19 +66,32 @@ int paths_make(char *buf, size_t len, const char *fmt, ...)
 	return r ? hv_err("path too long: %s...", buf) : 0;
 }
 
-/* /sys/module/hv_iommu exists (the module is loaded or built in). */
-int paths_require_module(void)
+/* Does /sys/module/hv_iommu exist (the module is loaded or built in)?
+ * 0, or -1 with the reason in MSG (LEN bytes). */
+static int module_problem(char *msg, size_t len)
 {
 	char p[PATH_MAX];
 	struct stat st;
 
-	if (paths_make(p, sizeof(p), "%s", HV_SYS_MODULE))
+	if (paths_make_quiet(p, sizeof(p), "%s", HV_SYS_MODULE)) {
+		snprintf(msg, len, "path too long: %s", paths_root());
 		return -1;
+	}
 	if (stat(p, &st) == 0)
 		return 0;
 	if (errno == ENOENT || errno == ENOTDIR)
-		return hv_err("hv_iommu is not loaded");
-	return hv_err_path(p, errno);
+		snprintf(msg, len, "hv_iommu is not loaded");
+	else
+		path_errmsg(msg, len, p, errno);
+	return -1;
+}
+
+/* paths_require_module(): contract (arguments, units, errors) in paths.h. */
+int paths_require_module(void)
+{
+	char msg[PATH_MAX + 256];
+
+	return module_problem(msg, sizeof(msg)) ? hv_err("%s", msg) : 0;
 }
 
 /* Is debugfs the file system mounted on /sys/kernel/debug, by
@@ -155,14 +168,16 @@ int paths_require_debugfs(void)
 }
 
 /* paths_want_debugfs(): contract (arguments, units, errors) in paths.h. */
-int paths_want_debugfs(const char *what)
+int paths_want_debugfs(const char *what, int need_module)
 {
 	char msg[PATH_MAX + 256];
 
-	if (paths_require_module())
-		return -1;
-	if (!paths_debugfs_problem(msg, sizeof(msg)))
+	if (module_problem(msg, sizeof(msg))) {
+		if (need_module)
+			return hv_err("%s", msg);
+	} else if (!paths_debugfs_problem(msg, sizeof(msg))) {
 		return 0;
+	}
 	hv_warn("%s: %s not shown", msg, what);
 	return 1;
 }

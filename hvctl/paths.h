@@ -64,8 +64,9 @@ int paths_debugfs_problem(char *msg, size_t len);
 int paths_require_debugfs(void);
 
 /* For commands that show sysfs facts without debugfs (status, skip list,
- * list-devices): paths_require_module (reported, -1), then 0 when debugfs
- * can be read, or 1 after the warning "REASON: WHAT not shown". */
-int paths_want_debugfs(const char *what);
+ * list-devices): 0 when hv_iommu is loaded and its debugfs can be read,
+ * else 1 after the warning "REASON: WHAT not shown"; when NEED_MODULE and
+ * hv_iommu is not loaded, -1 after reporting "hv_iommu is not loaded". */
+int paths_want_debugfs(const char *what, int need_module);
 
 #endif

@@ -1002,6 +1002,17 @@ static void test_not_loaded(void **state)
 	RUN(&r, root, "skip", "add", "0000:00:07.0");
 	assert_fails(&r, 1, "hv_iommu is not loaded");
 	run_free(&r);
+	/* the device view still shows what sysfs says, as lspci -k would */
+	RUN(&r, root, "list-devices", "-o", "BDF,DRIVER,STATE");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "hvctl: warning: hv_iommu is not loaded: "
+			    "DOMAIN, MODE, STATE, STATUS and REASON not shown\n");
+	assert_string_equal(r.out,
+		"BDF          DRIVER     STATE\n"
+		"0000:00:03.0 virtio-pci -\n"
+		"0000:00:05.0 vfio-pci   -\n"
+		"0000:00:06.0 -          -\n");
+	run_free(&r);
 	/* usage errors come first: nothing is read */
 	RUN(&r, root, "skip", "add", "bad");
 	assert_fails(&r, 2, "invalid PCI address 'bad': expected SSSS:BB:DD.F");
