@@ -204,3 +204,17 @@ def test_status_without_debugfs_shows_sysfs_facts():
     finally:
         assert subprocess.run(["mount", "-t", "debugfs", "none", "/sys/kernel/debug"]).returncode == 0
     assert os.path.isdir(hvtest.DBG_IOMMU)
+
+
+@pytest.mark.no_backend
+def test_list_devices_without_hv_iommu():
+    """In the boot without the modules (this file runs before
+    test_no_backend.py loads them): list-devices still lists every PCI
+    device with its driver, and says what is not shown."""
+    assert not os.path.isdir("/sys/module/hv_iommu"), "hv_iommu is loaded in the no-backend boot"
+    p = hvtest.hvctl("list-devices", "-o", "BDF,DRIVER,STATE", "-r", "-n")
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.startswith("hvctl: warning: hv_iommu is not loaded: "), p.stderr
+    rows = [l.split() for l in p.stdout.splitlines()]
+    assert sorted(r[0] for r in rows) == sorted(os.listdir(hvtest.PCI))
+    assert all(r[2] == "-" for r in rows), rows
