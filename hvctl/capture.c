@@ -2,9 +2,9 @@
 /* capture.c - hvctl capture FILE.tar: the files hvctl reads, saved so that
  * `hvctl --sysroot DIR` on the unpacked tar shows what this host showed.
  *
- * Saved (relative to /, under the system root): hv_iommu's and hv_sim's
- * module parameters, /sys/class/iommu/hv_iommu, both modules' debugfs
- * directories, /proc/self/mountinfo, the lockdown mode, and per PCI device
+ * Saved (relative to /, under the system root): hv_iommu's, hv_sim's and
+ * hv_vmm's module parameters, /sys/class/iommu/hv_iommu, the modules'
+ * debugfs directories, /proc/self/mountinfo, the lockdown mode, and per PCI device
  * modalias, numa_node, the driver and iommu_group links and the net/
  * interface names.  Sysfs and debugfs files report sizes that are not
  * their contents' (4096, 0), so each file is read whole and the tar entry
@@ -34,9 +34,11 @@
 static const char *const trees[] = {
 	"/sys/module/hv_iommu/parameters",
 	"/sys/module/hv_sim/parameters",
+	"/sys/module/hv_vmm/parameters",
 	HV_CLASS,
 	HV_DEBUGFS,
 	"/sys/kernel/debug/hv_sim",
+	HV_VMM_DEBUGFS,
 };
 
 /* Single files. */

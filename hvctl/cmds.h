@@ -40,6 +40,9 @@ int cmd_metrics(const struct opts *o, int argc, char **argv);
 /* capture.c: the driver's and simulator's files into a tar */
 int cmd_capture(const struct opts *o, int argc, char **argv);
 
+/* cmd_synic.c: hv_vmm debugfs synic */
+int cmd_synic(const struct opts *o, int argc, char **argv);
+
 /* Column tables, for --help (and the man page). */
 extern const struct colinfo domains_cols[];
 extern const size_t domains_ncols;
@@ -58,6 +61,8 @@ extern const size_t failures_ncols;
 
 /* Number of elements of a static array. */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+extern const struct colinfo synic_cols[];
+extern const size_t synic_ncols;
 
 /* Lines per printed batch of `mappings` (bounded memory for huge files). */
 #define MAPPINGS_BATCH 4096

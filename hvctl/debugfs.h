@@ -48,6 +48,15 @@ void skipped_list_free(struct skipped_list *l);
 /* The `skipped` record of B in L, or NULL. */
 const struct hv_skipped *skipped_list_find(const struct skipped_list *l, const struct bdf *b);
 
+struct synic_list {
+	struct hv_synic *v;
+	size_t n;
+};
+
+/* hv_vmm's debugfs `synic`: per CPU and SynIC resource. */
+int debugfs_read_synic(struct synic_list *out);
+void synic_list_free(struct synic_list *l);
+
 /* debugfs `stats`: hypercall counters since load. */
 int debugfs_read_stats(struct hv_stats *out);
 

@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "status", cmd_status },
 	{ "metrics", cmd_metrics },
 	{ "capture", cmd_capture },
+	{ "synic", cmd_synic },
 };
 
 /* Every command's columns, for --help and --list-columns (completion). */
@@ -50,6 +51,7 @@ static const struct {
 	{ "skip", "skip list", skip_cols, &skip_ncols },
 	{ "status", "status calls", calls_cols, &calls_ncols },
 	{ "status", "status failures", failures_cols, &failures_ncols },
+	{ "synic", "synic", synic_cols, &synic_ncols },
 	{ "show-device", NULL, devices_cols, &devices_ncols },
 };
 
@@ -78,6 +80,7 @@ static void usage(void)
 	       "                            backend, knobs, domain counts, hypercall statistics\n"
 	       " metrics                    the same facts in Prometheus text format\n"
 	       " capture <FILE.tar>         save the driver's and simulator's files\n"
+	       " synic                      SynIC resources per CPU: owner, state\n"
 	       "\n"
 	       "Options:\n"
 	       " -J, --json                 use JSON output format (read commands)\n"

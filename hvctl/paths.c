@@ -66,32 +66,38 @@ int paths_make(char *buf, size_t len, const char *fmt, ...)
 	return r ? hv_err("path too long: %s...", buf) : 0;
 }
 
-/* Does /sys/module/hv_iommu exist (the module is loaded or built in)?
+/* Does /sys/module/NAME exist (the module is loaded or built in)?
  * 0, or -1 with the reason in MSG (LEN bytes). */
-static int module_problem(char *msg, size_t len)
+static int module_problem(const char *name, char *msg, size_t len)
 {
 	char p[PATH_MAX];
 	struct stat st;
 
-	if (paths_make_quiet(p, sizeof(p), "%s", HV_SYS_MODULE)) {
+	if (paths_make_quiet(p, sizeof(p), "/sys/module/%s", name)) {
 		snprintf(msg, len, "path too long: %s", paths_root());
 		return -1;
 	}
 	if (stat(p, &st) == 0)
 		return 0;
 	if (errno == ENOENT || errno == ENOTDIR)
-		snprintf(msg, len, "hv_iommu is not loaded");
+		snprintf(msg, len, "%s is not loaded", name);
 	else
 		path_errmsg(msg, len, p, errno);
 	return -1;
 }
 
-/* paths_require_module(): contract (arguments, units, errors) in paths.h. */
-int paths_require_module(void)
+/* paths_require_loaded(): contract (arguments, units, errors) in paths.h. */
+int paths_require_loaded(const char *name)
 {
 	char msg[PATH_MAX + 256];
 
-	return module_problem(msg, sizeof(msg)) ? hv_err("%s", msg) : 0;
+	return module_problem(name, msg, sizeof(msg)) ? hv_err("%s", msg) : 0;
+}
+
+/* paths_require_module(): contract (arguments, units, errors) in paths.h. */
+int paths_require_module(void)
+{
+	return paths_require_loaded("hv_iommu");
 }
 
 /* Is debugfs the file system mounted on /sys/kernel/debug, by
@@ -172,7 +178,7 @@ int paths_want_debugfs(const char *what, int need_module)
 {
 	char msg[PATH_MAX + 256];
 
-	if (module_problem(msg, sizeof(msg))) {
+	if (module_problem("hv_iommu", msg, sizeof(msg))) {
 		if (need_module)
 			return hv_err("%s", msg);
 	} else if (!paths_debugfs_problem(msg, sizeof(msg))) {

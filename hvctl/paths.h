@@ -33,6 +33,10 @@
 #define HV_DEBUGFS_STATS	HV_DEBUGFS "/stats"
 #define HV_DEBUGFS_MAPPINGS	HV_DEBUGFS "/mappings"	/* + "/<id>" */
 
+/* hv_vmm (doc/interfaces.md "hv_vmm: debugfs") */
+#define HV_VMM_DEBUGFS		"/sys/kernel/debug/hv_vmm"
+#define HV_VMM_DEBUGFS_SYNIC	HV_VMM_DEBUGFS "/synic"
+
 #define HV_MOUNTINFO		"/proc/self/mountinfo"
 
 /* Sets the system root (--sysroot DIR); NULL goes back to $HVCTL_ROOT. */
@@ -48,6 +52,10 @@ int paths_make(char *buf, size_t len, const char *fmt, ...) __attribute__((forma
 /* paths_make without reporting. */
 int paths_make_quiet(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Checks that module NAME is loaded (/sys/module/NAME exists).  Returns 0,
+ * or -1 after reporting "NAME is not loaded". */
+int paths_require_loaded(const char *name);
 
 /* Checks that hv_iommu is loaded (HV_SYS_MODULE exists).  Returns 0, or -1
  * after reporting "hv_iommu is not loaded". */

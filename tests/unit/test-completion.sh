@@ -39,7 +39,7 @@ complete_is() {
 }
 
 complete_is "list-domains list-devices" "list-"
-complete_is "show-domain show-device skip status" "s"
+complete_is "show-domain show-device skip status synic" "s"
 complete_is "--json" "--js"
 complete_is "--sort --sysroot" "--s"
 complete_is "MAPPED MAPPINGS" list-domains -o "MAP"
