@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* cmd_domains.c - list-domains, show-domain ID, mappings ID.
  *
  * Sources (doc/interfaces.md): debugfs hv_iommu/domains (one record per
@@ -27,9 +28,9 @@ const struct colinfo domains_cols[] = {
 			   "domain id (hypervisor id for identity 0 and blocked 4294967295)" },
 	[DC_TYPE]      = { "TYPE", NULL, 0, 0, SCOLS_JSON_STRING, "identity, blocked or paging" },
 	[DC_MODE]      = { "MODE", NULL, 0, 0, SCOLS_JSON_STRING,
-			   "domain (hypervisor device domain), direct (guest partition) or none" },
-	[DC_PARTITION] = { "PARTITION", NULL, 0, 0, SCOLS_JSON_STRING,
-			   "self, the guest partition id (direct), or -" },
+			   "domain (device domain), direct (guest partition) or none" },
+	[DC_PARTITION] = { "PARTITION", NULL, 0, 0, SCOLS_JSON_NUMBER,
+			   "guest partition id (direct), self, or -; JSON: the id or null" },
 	[DC_DEVICES]   = { "DEVICES", NULL, 0, 0, SCOLS_JSON_ARRAY_STRING,
 			   "attached devices (SSSS:BB:DD.F)" },
 	[DC_MAPPED]    = { "MAPPED", "MAPPED_BYTES", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -45,10 +46,13 @@ static const int domains_defs[] = {
 	DC_ID, DC_TYPE, DC_MODE, DC_PARTITION, DC_DEVICES, DC_MAPPED, DC_MAPPINGS, DC_STATE
 };
 
-/* Text of column COL for domain D into BUF (or a pointer to D's data). */
+/* Text of column COL for domain D into BUF (or a pointer to D's data);
+ * NULL when missing. */
 static const char *domain_cell(const struct domain *d, int col, const struct outopts *o,
 			       char *buf, size_t len)
 {
+	uint64_t v;
+
 	switch (col) {
 	case DC_ID:
 		snprintf(buf, len, "%" PRIu64, d->id);
@@ -58,7 +62,12 @@ static const char *domain_cell(const struct domain *d, int col, const struct out
 	case DC_MODE:
 		return d->mode;
 	case DC_PARTITION:
+		/* a number in JSON: "self" and "-" have no partition id */
+		if (!strcmp(d->partition, "-") || (o->json && parse_u64(d->partition, &v, NULL)))
+			return NULL;
 		return d->partition;
+	case DC_DEVICES:
+		return NULL;	/* domain_line joins the list */
 	case DC_MAPPED:
 		if (o->json || o->bytes)
 			snprintf(buf, len, "%" PRIu64, d->mapped_bytes);
@@ -93,7 +102,7 @@ static int domain_line(struct libscols_table *tb, const struct domain *d,
 			if (!s)
 				return hv_err_nomem();
 			/* "-" for none in tables; JSON gets an empty array */
-			r = table_set(ln, i, (*s || o->json) ? s : "-");
+			r = table_set(ln, i, s);
 			free(s);
 		} else {
 			r = table_set(ln, i, domain_cell(d, sel->id[i], o, buf, sizeof(buf)));
@@ -104,7 +113,48 @@ static int domain_line(struct libscols_table *tb, const struct domain *d,
 	return 0;
 }
 
-/* hvctl list-domains: one row per debugfs `domains` record. */
+static const char *const domain_types[] = { "identity", "blocked", "paging" };
+
+/* Checks the --type list LIST ("paging", "identity,blocked").  Returns 0,
+ * or -1 after reporting the usage error. */
+static int check_types(const char *list)
+{
+	const char *p = list;
+
+	for (;;) {
+		size_t len = strcspn(p, ","), i;
+
+		for (i = 0; i < ARRAY_SIZE(domain_types); i++)
+			if (strlen(domain_types[i]) == len && !strncmp(domain_types[i], p, len))
+				break;
+		if (i == ARRAY_SIZE(domain_types))
+			return hv_err("invalid --type '%.*s': expected identity, blocked or paging",
+				      (int)len, p);
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* Is TYPE in the --type LIST (NULL: every type)? */
+static int type_selected(const char *list, const char *type)
+{
+	size_t len = strlen(type);
+	const char *p = list;
+
+	if (!list)
+		return 1;
+	for (;;) {
+		if (strcspn(p, ",") == len && !strncmp(p, type, len))
+			return 1;
+		p += strcspn(p, ",");
+		if (!*p++)
+			return 0;
+	}
+}
+
+/* hvctl list-domains: one row per debugfs `domains` record (of the --type
+ * types). */
 int cmd_list_domains(const struct opts *o, int argc, char **argv)
 {
 	struct domain_list dl;
@@ -113,13 +163,10 @@ int cmd_list_domains(const struct opts *o, int argc, char **argv)
 	int rc = HV_EXIT_FAIL;
 	size_t i;
 
-	(void)argv;
-	if (argc > 0) {
-		hv_err("list-domains: unexpected argument '%s'", argv[0]);
+	if (no_more_args("list-domains", argc, argv, 0) || (o->type && check_types(o->type)))
 		return HV_EXIT_USAGE;
-	}
-	if (table_columns(o->columns, domains_cols, domains_ncols, domains_defs,
-			  sizeof(domains_defs) / sizeof(domains_defs[0]), &sel))
+	if (table_columns(&o->out, domains_cols, domains_ncols, domains_defs,
+			  ARRAY_SIZE(domains_defs), &sel))
 		return HV_EXIT_USAGE;
 	if (paths_require_debugfs() || debugfs_read_domains(&dl))
 		return HV_EXIT_FAIL;
@@ -127,7 +174,8 @@ int cmd_list_domains(const struct opts *o, int argc, char **argv)
 	if (!tb || table_add_columns(tb, domains_cols, &sel, &o->out))
 		goto out;
 	for (i = 0; i < dl.n; i++)
-		if (domain_line(tb, &dl.v[i], &sel, &o->out))
+		if (type_selected(o->type, dl.v[i].type) &&
+		    domain_line(tb, &dl.v[i], &sel, &o->out))
 			goto out;
 	if (!table_print(tb, &o->out))
 		rc = HV_EXIT_OK;
@@ -143,12 +191,12 @@ enum { VC_BDF, VC_NAME, VC_STATE, VC_STATUS, VC_DOMAIN, VC_DEVICE_ID, VC_LOGICAL
 
 const struct colinfo domdev_cols[] = {
 	[VC_BDF]        = { "BDF", NULL, 0, 0, SCOLS_JSON_STRING, "PCI address SSSS:BB:DD.F" },
-	[VC_NAME]       = { "NAME", NULL, 0, 0, SCOLS_JSON_STRING,
+	[VC_NAME]       = { "NAME", NULL, 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			    "vendor and model from the udev hwdb, else vendor:device" },
 	[VC_STATE]      = { "STATE", NULL, 0, 0, SCOLS_JSON_STRING,
-			    "attached or detach-failed (debugfs devices), - if not probed" },
+			    "attached or detach-failed (debugfs devices); - if not probed" },
 	[VC_STATUS]     = { "STATUS", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
-			    "HV_STATUS of the last detach (0x0 = success)" },
+			    "HV_STATUS of the last detach (0x0: success); - if not probed" },
 	[VC_DOMAIN]     = { "DOMAIN", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			    "domain the hypervisor has the device in" },
 	[VC_DEVICE_ID]  = { "DEVICE_ID", NULL, 0, 0, SCOLS_JSON_STRING,
@@ -160,46 +208,32 @@ const size_t domdev_ncols = sizeof(domdev_cols) / sizeof(domdev_cols[0]);
 
 static const int domdev_defs[] = { VC_BDF, VC_NAME, VC_STATE, VC_STATUS };
 
-/* Parses a domain id argument (decimal or 0x); reports a usage error. */
-static int parse_domain_id(const char *cmd, int argc, char **argv, uint64_t *id)
-{
-	if (argc < 1) {
-		hv_err("%s: missing domain id", cmd);
-		return -1;
-	}
-	if (argc > 1) {
-		hv_err("%s: unexpected argument '%s'", cmd, argv[1]);
-		return -1;
-	}
-	if (parse_u64(argv[0], id, NULL) || *id > UINT32_MAX) {
-		hv_err("invalid domain id '%s': expected a number", argv[0]);
-		return -1;
-	}
-	return 0;
-}
-
 /* The summary of domain D (kv: one object in JSON). */
 static int domain_summary(const struct domain *d, const struct outopts *o, struct kvtable *kv)
 {
-	char size[32];
-	char *devs = bdf_list_join(&d->devices, "", "", table_list_sep(o));
-	int r;
+	static const int cols[] = { DC_ID, DC_TYPE, DC_MODE, DC_PARTITION, DC_DEVICES,
+				    DC_MAPPED, DC_MAPPINGS, DC_STATE };
+	size_t i;
 
-	if (!devs)
-		return hv_err_nomem();
-	format_size(d->mapped_bytes, size, sizeof(size));
-	r = kv_add(kv, "id", SCOLS_JSON_NUMBER, "%" PRIu64, d->id) ||
-	    kv_add(kv, "type", SCOLS_JSON_STRING, "%s", d->type) ||
-	    kv_add(kv, "mode", SCOLS_JSON_STRING, "%s", d->mode) ||
-	    kv_add(kv, "partition", SCOLS_JSON_STRING, "%s", d->partition) ||
-	    kv_add(kv, "devices", SCOLS_JSON_ARRAY_STRING, "%s", o->json || d->devices.n ? devs : "-") ||
-	    (o->json ? kv_add(kv, "mapped_bytes", SCOLS_JSON_NUMBER, "%" PRIu64, d->mapped_bytes)
-		     : kv_add(kv, "mapped", SCOLS_JSON_STRING, "%s (%" PRIu64 " bytes)",
-			      size, d->mapped_bytes)) ||
-	    kv_add(kv, "mappings", SCOLS_JSON_NUMBER, "%" PRIu64, d->mappings) ||
-	    kv_add(kv, "state", SCOLS_JSON_STRING, "%s", d->state);
-	free(devs);
-	return r ? -1 : 0;
+	/* the list-domains columns and cells, as one object */
+	for (i = 0; i < ARRAY_SIZE(cols); i++) {
+		char buf[64];
+		const char *v = domain_cell(d, cols[i], o, buf, sizeof(buf));
+		char *devs = NULL;
+		int r;
+
+		if (cols[i] == DC_DEVICES) {
+			devs = bdf_list_join(&d->devices, "", "", table_list_sep(o));
+			if (!devs)
+				return hv_err_nomem();
+			v = devs;
+		}
+		r = kv_add_cell(kv, &domains_cols[cols[i]], v, o);
+		free(devs);
+		if (r)
+			return -1;
+	}
+	return 0;
 }
 
 /* One device row: B, with debugfs `devices` record DEV (NULL if none). */
@@ -221,34 +255,26 @@ static int device_line(struct libscols_table *tb, const struct colsel *sel,
 			bdf_format(b, buf);
 			break;
 		case VC_NAME:
-			devnames_get(dn, b, buf, sizeof(buf));
+			v = devnames_get(dn, b, buf, sizeof(buf));
 			break;
 		case VC_STATE:
-			v = dev ? dev->state : "-";
+			v = dev ? dev->state : NULL;
 			break;
 		case VC_STATUS:
-			if (dev)
-				snprintf(buf, sizeof(buf), "0x%" PRIx64, dev->status);
-			else
-				v = "-";
+			snprintf(buf, sizeof(buf), "0x%" PRIx64, dev ? dev->status : 0);
+			v = dev ? buf : NULL;
 			break;
 		case VC_DOMAIN:
-			if (dev)
-				snprintf(buf, sizeof(buf), "%" PRIu64, dev->domain);
-			else
-				v = "";	/* null in JSON */
+			snprintf(buf, sizeof(buf), "%" PRIu64, dev ? dev->domain : 0);
+			v = dev ? buf : NULL;
 			break;
 		case VC_DEVICE_ID:
-			if (dev && dev->device_id)
-				snprintf(buf, sizeof(buf), "0x%016" PRIx64, dev->device_id);
-			else
-				v = "-";
+			snprintf(buf, sizeof(buf), "0x%016" PRIx64, dev ? dev->device_id : 0);
+			v = dev && dev->device_id ? buf : NULL;
 			break;
 		case VC_LOGICAL_ID:
-			if (dev && dev->has_logical_id)
-				snprintf(buf, sizeof(buf), "0x%" PRIx64, dev->logical_id);
-			else
-				v = "-";
+			snprintf(buf, sizeof(buf), "0x%" PRIx64, dev ? dev->logical_id : 0);
+			v = dev && dev->has_logical_id ? buf : NULL;
 			break;
 		}
 		if (table_set(ln, i, v))
@@ -257,9 +283,12 @@ static int device_line(struct libscols_table *tb, const struct colsel *sel,
 	return 0;
 }
 
-/* hvctl show-domain ID: summary of the domain + its devices.  The devices
- * are those in the domain's devices= list and, after them, any device whose
- * debugfs `devices` record says domain=ID (e.g. a refused detach). */
+static const char *const show_domain_sections[] = { "summary", "devices", NULL };
+
+/* hvctl show-domain ID [summary|devices]: summary of the domain + its
+ * devices.  The devices are those in the domain's devices= list and, after
+ * them, any device whose debugfs `devices` record says domain=ID (e.g. a
+ * refused detach).  --raw/--pairs print one section. */
 int cmd_show_domain(const struct opts *o, int argc, char **argv)
 {
 	struct domain_list dl = { 0 };
@@ -270,13 +299,16 @@ int cmd_show_domain(const struct opts *o, int argc, char **argv)
 	const struct domain *d;
 	struct colsel sel;
 	uint64_t id;
-	int rc = HV_EXIT_FAIL;
+	int rc = HV_EXIT_FAIL, section;
 	size_t i;
 
-	if (parse_domain_id("show-domain", argc, argv, &id))
+	if (parse_domain_id("show-domain", argc ? argv[0] : NULL, &id) ||
+	    no_more_args("show-domain", argc, argv, 2))
 		return HV_EXIT_USAGE;
-	if (table_columns(o->columns, domdev_cols, domdev_ncols, domdev_defs,
-			  sizeof(domdev_defs) / sizeof(domdev_defs[0]), &sel))
+	section = table_one_section("show-domain", argc > 1 ? argv[1] : NULL,
+				    show_domain_sections, &o->out);
+	if (section < 0 || table_columns(&o->out, domdev_cols, domdev_ncols, domdev_defs,
+					 ARRAY_SIZE(domdev_defs), &sel))
 		return HV_EXIT_USAGE;
 	if (paths_require_debugfs() || debugfs_read_domains(&dl))
 		return HV_EXIT_FAIL;
@@ -302,7 +334,7 @@ int cmd_show_domain(const struct opts *o, int argc, char **argv)
 		if (vl.v[i].domain == id && bdf_list_find(&d->devices, &vl.v[i].bdf) < 0 &&
 		    device_line(tbs[1], &sel, &vl.v[i].bdf, &vl.v[i], dn))
 			goto out;
-	if (!table_print_all(tbs, 2, &o->out))
+	if (section < 2 ? !table_print(tbs[section], &o->out) : !table_print_all(tbs, 2, &o->out))
 		rc = HV_EXIT_OK;
 out:
 	scols_unref_table(tbs[0]);
@@ -445,14 +477,19 @@ int cmd_mappings(const struct opts *o, int argc, char **argv)
 	uint64_t id;
 	int r;
 
-	if (parse_domain_id("mappings", argc, argv, &id))
+	if (parse_domain_id("mappings", argc ? argv[0] : NULL, &id) ||
+	    no_more_args("mappings", argc, argv, 1))
 		return HV_EXIT_USAGE;
+	if (o->out.sort) {
+		hv_err("mappings: --sort is not supported (printed in IOVA order as read)");
+		return HV_EXIT_USAGE;
+	}
 	if (o->out.json)
-		r = table_columns(o->columns, mappings_cols, mappings_ncols, mappings_json_defs,
-				  sizeof(mappings_json_defs) / sizeof(mappings_json_defs[0]), &sel);
+		r = table_columns(&o->out, mappings_cols, mappings_ncols, mappings_json_defs,
+				  ARRAY_SIZE(mappings_json_defs), &sel);
 	else
-		r = table_columns(o->columns, mappings_cols, mappings_ncols, mappings_defs,
-				  sizeof(mappings_defs) / sizeof(mappings_defs[0]), &sel);
+		r = table_columns(&o->out, mappings_cols, mappings_ncols, mappings_defs,
+				  ARRAY_SIZE(mappings_defs), &sel);
 	if (r)
 		return HV_EXIT_USAGE;
 	if (paths_require_debugfs())

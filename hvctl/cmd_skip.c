@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* cmd_skip.c - skip list|add|remove.
  *
  * Sources (doc/interfaces.md): the module parameter
@@ -22,12 +23,12 @@ enum { SC_BDF, SC_NAME, SC_SKIPPED, SC_REASON, SC_CONFIGURED };
 
 const struct colinfo skip_cols[] = {
 	[SC_BDF]        = { "BDF", NULL, 0, 0, SCOLS_JSON_STRING, "PCI address SSSS:BB:DD.F" },
-	[SC_NAME]       = { "NAME", NULL, 0, 0, SCOLS_JSON_STRING,
+	[SC_NAME]       = { "NAME", NULL, 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			    "vendor and model from the udev hwdb, else vendor:device" },
 	[SC_SKIPPED]    = { "SKIPPED", NULL, 0, 0, SCOLS_JSON_BOOLEAN,
-			    "yes: declined at probe (debugfs skipped)" },
+			    "yes: declined at probe (debugfs skipped); - without debugfs" },
 	[SC_REASON]     = { "REASON", NULL, 0, 0, SCOLS_JSON_STRING,
-			    "why it was declined (debugfs skipped), - if it was not" },
+			    "why it was declined (debugfs skipped); - if it was not" },
 	[SC_CONFIGURED] = { "CONFIGURED", NULL, 0, 0, SCOLS_JSON_BOOLEAN,
 			    "yes: in pci_devs_to_skip now" },
 };
@@ -35,10 +36,12 @@ const size_t skip_ncols = sizeof(skip_cols) / sizeof(skip_cols[0]);
 
 static const int skip_defs[] = { SC_BDF, SC_NAME, SC_SKIPPED, SC_REASON };
 
-/* One row for B: CONFIGURED in the parameter, S its `skipped` record. */
+/* One row for B: CONFIGURED in the parameter, S its `skipped` record, SK
+ * the `skipped` records (NULL: debugfs could not be read). */
 static int skip_line(struct libscols_table *tb, const struct colsel *sel, const struct bdf *b,
-		     int configured, const struct hv_skipped *s, struct devnames *dn)
+		     int configured, const struct skipped_list *sk, struct devnames *dn)
 {
+	const struct hv_skipped *s = sk ? skipped_list_find(sk, b) : NULL;
 	struct libscols_line *ln = table_new_line(tb);
 	size_t i;
 
@@ -53,13 +56,13 @@ static int skip_line(struct libscols_table *tb, const struct colsel *sel, const 
 			bdf_format(b, buf);
 			break;
 		case SC_NAME:
-			devnames_get(dn, b, buf, sizeof(buf));
+			v = devnames_get(dn, b, buf, sizeof(buf));
 			break;
 		case SC_SKIPPED:
-			v = s ? "yes" : "no";
+			v = !sk ? NULL : s ? "yes" : "no";
 			break;
 		case SC_REASON:
-			v = s ? s->reason : "-";
+			v = s && strcmp(s->reason, "-") ? s->reason : NULL;
 			break;
 		case SC_CONFIGURED:
 			v = configured ? "yes" : "no";
@@ -71,19 +74,9 @@ static int skip_line(struct libscols_table *tb, const struct colsel *sel, const 
 	return 0;
 }
 
-/* The `skipped` record of B in L, or NULL. */
-static const struct hv_skipped *find_skipped(const struct skipped_list *l, const struct bdf *b)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!bdf_cmp(&l->v[i].bdf, b))
-			return &l->v[i];
-	return NULL;
-}
-
 /* hvctl skip list: configured entries in parameter order, then devices
- * declined at probe that are no longer configured. */
+ * declined at probe that are no longer configured.  Without debugfs, the
+ * configured entries with SKIPPED and REASON missing (and a warning). */
 static int skip_list(const struct opts *o)
 {
 	struct bdf_list cfg = { 0 };
@@ -91,24 +84,24 @@ static int skip_list(const struct opts *o)
 	struct libscols_table *tb = NULL;
 	struct devnames *dn = NULL;
 	struct colsel sel;
-	int rc = HV_EXIT_FAIL;
+	int rc = HV_EXIT_FAIL, nodebugfs;
 	size_t i;
 
-	if (table_columns(o->columns, skip_cols, skip_ncols, skip_defs,
-			  sizeof(skip_defs) / sizeof(skip_defs[0]), &sel))
+	if (table_columns(&o->out, skip_cols, skip_ncols, skip_defs, ARRAY_SIZE(skip_defs), &sel))
 		return HV_EXIT_USAGE;
-	if (paths_require_debugfs() || sysfs_read_skiplist(&cfg) || debugfs_read_skipped(&sk))
+	nodebugfs = paths_want_debugfs("SKIPPED and REASON (devices declined at probe)", 1);
+	if (nodebugfs < 0 || sysfs_read_skiplist(&cfg) || (!nodebugfs && debugfs_read_skipped(&sk)))
 		goto out;
 	dn = devnames_open();
 	tb = table_new("skip", &o->out);
 	if (!dn || !tb || table_add_columns(tb, skip_cols, &sel, &o->out))
 		goto out;
 	for (i = 0; i < cfg.n; i++)
-		if (skip_line(tb, &sel, &cfg.v[i], 1, find_skipped(&sk, &cfg.v[i]), dn))
+		if (skip_line(tb, &sel, &cfg.v[i], 1, nodebugfs ? NULL : &sk, dn))
 			goto out;
 	for (i = 0; i < sk.n; i++)
 		if (bdf_list_find(&cfg, &sk.v[i].bdf) < 0 &&
-		    skip_line(tb, &sel, &sk.v[i].bdf, 0, &sk.v[i], dn))
+		    skip_line(tb, &sel, &sk.v[i].bdf, 0, &sk, dn))
 			goto out;
 	if (!table_print(tb, &o->out))
 		rc = HV_EXIT_OK;
@@ -132,10 +125,8 @@ static int skip_change(const struct opts *o, int add, int argc, char **argv)
 	long idx;
 	int rc = HV_EXIT_FAIL;
 
-	if (o->out.json || o->columns || o->out.noheadings || o->out.raw || o->out.bytes) {
-		hv_err("%s: output options apply to read commands only", cmd);
+	if (no_output_options(cmd, &o->out))
 		return HV_EXIT_USAGE;
-	}
 	if (argc < 1) {
 		hv_err("%s: missing PCI address (SSSS:BB:DD.F)", cmd);
 		return HV_EXIT_USAGE;

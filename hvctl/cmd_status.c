@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* cmd_status.c - status: the driver at a glance.
  *
  * Sources (doc/interfaces.md): /sys/class/iommu/hv_iommu/backend (backend in
@@ -8,6 +9,8 @@
  * (HVCALL_DEPOSIT_MEMORY, 4 KiB pages), re-issued time-slice returns, and
  * pinned_leaked_pages: frames the driver holds because the hypervisor
  * refused to unmap them).
+ * Without debugfs (not mounted, lockdown), the sysfs facts are shown, the
+ * rest is missing and a warning says why.
  */
 #include "config.h"
 
@@ -19,193 +22,211 @@
 #include "debugfs.h"
 #include "err.h"
 #include "paths.h"
+#include "status.h"
 #include "sysfs.h"
 
-/* Counts of domains by type/state in DL. */
-struct domain_counts {
-	uint64_t identity, blocked, paging, stranded;
-};
+enum { CC_NAME, CC_CODE, CC_CALLS, CC_REPS, CC_FAILURES };
 
-/* Counts DL's domains by type (debugfs domains type=) and those not live (state=). */
-static void count_domains(const struct domain_list *dl, struct domain_counts *c)
+const struct colinfo calls_cols[] = {
+	[CC_NAME]     = { "NAME", NULL, 0, 0, SCOLS_JSON_STRING, "hypercall name" },
+	[CC_CODE]     = { "CODE", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING, "TLFS call code" },
+	[CC_CALLS]    = { "CALLS", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			  "hypercalls issued (each re-issue counts)" },
+	[CC_REPS]     = { "REPS", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "reps completed" },
+	[CC_FAILURES] = { "FAILURES", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			  "calls with a status other than success" },
+};
+const size_t calls_ncols = ARRAY_SIZE(calls_cols);
+static const int calls_defs[] = { CC_NAME, CC_CODE, CC_CALLS, CC_REPS, CC_FAILURES };
+
+enum { FC_STATUS, FC_CODE, FC_COUNT };
+
+const struct colinfo failures_cols[] = {
+	[FC_STATUS] = { "STATUS", NULL, 0, 0, SCOLS_JSON_STRING, "HV_STATUS name" },
+	[FC_CODE]   = { "CODE", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING, "HV_STATUS code" },
+	[FC_COUNT]  = { "COUNT", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "times seen" },
+};
+const size_t failures_ncols = ARRAY_SIZE(failures_cols);
+static const int failures_defs[] = { FC_STATUS, FC_CODE, FC_COUNT };
+
+/* status_read(): contract (arguments, units, errors) in status.h. */
+int status_read(struct status *s, const char *what)
 {
 	size_t i;
+	int r;
 
-	memset(c, 0, sizeof(*c));
-	for (i = 0; i < dl->n; i++) {
-		const struct domain *d = &dl->v[i];
+	memset(s, 0, sizeof(*s));
+	r = paths_want_debugfs(what, 1);
+	if (r < 0)
+		return -1;
+	s->have_debugfs = !r;
+	if (sysfs_read(HV_CLASS_BACKEND, &s->backend) ||
+	    sysfs_read(HV_CLASS_ROLE, &s->role) ||
+	    sysfs_read(HV_PARAM_ATTACH_MODE, &s->attach_mode) ||
+	    sysfs_read_skiplist(&s->skip) ||
+	    sysfs_read_u64(HV_CLASS_DOMAINS_IN_USE, &s->domains_in_use) ||
+	    (s->have_debugfs && (debugfs_read_domains(&s->domains) ||
+				 debugfs_read_devices(&s->devices) ||
+				 debugfs_read_skipped(&s->skipped) ||
+				 debugfs_read_stats(&s->stats)))) {
+		status_free(s);
+		return -1;
+	}
+	for (i = 0; i < s->domains.n; i++) {
+		const struct domain *d = &s->domains.v[i];
 
 		if (!strcmp(d->type, "identity"))
-			c->identity++;
+			s->identity++;
 		else if (!strcmp(d->type, "blocked"))
-			c->blocked++;
+			s->blocked++;
 		else if (!strcmp(d->type, "paging"))
-			c->paging++;
+			s->paging++;
 		if (strcmp(d->state, "live"))
-			c->stranded++;
+			s->stranded++;
 	}
+	for (i = 0; i < s->devices.n; i++)
+		if (strcmp(s->devices.v[i].state, "attached"))
+			s->detach_failed++;
+	return 0;
 }
 
-/* The skip list as "a,b" (table) or "a\nb" (JSON array); "-"/"" if empty. */
-static char *skip_cell(const struct bdf_list *l, const struct outopts *o)
+/* status_free(): contract (arguments, units, errors) in status.h. */
+void status_free(struct status *s)
 {
-	const char *sep = table_list_sep(o);
-	char *s = malloc(l->n * (BDF_STRLEN + 1) + 2);
-	size_t i, off = 0;
-
-	if (!s)
-		return NULL;
-	strcpy(s, (l->n || o->json) ? "" : "-");
-	for (i = 0; i < l->n; i++) {
-		char b[BDF_STRLEN];
-
-		bdf_format(&l->v[i], b);
-		off += (size_t)sprintf(s + off, "%s%s", i ? sep : "", b);
-	}
-	return s;
+	free(s->backend);
+	free(s->role);
+	free(s->attach_mode);
+	bdf_list_free(&s->skip);
+	domain_list_free(&s->domains);
+	device_list_free(&s->devices);
+	skipped_list_free(&s->skipped);
+	stats_free(&s->stats);
+	memset(s, 0, sizeof(*s));
 }
 
-/* Builds the "calls" table: one row per hypercall code in `stats`. */
-static struct libscols_table *calls_table(const struct hv_stats *st, const struct outopts *o)
+/* cell_fn of the calls table: CTX is a struct hv_stats. */
+static const char *call_cell(const void *ctx, size_t row, int col, char *buf, size_t len)
 {
-	static const struct colinfo cols[] = {
-		{ "NAME", NULL, 0, 0, SCOLS_JSON_STRING, "" },
-		{ "CODE", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING, "" },
-		{ "CALLS", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "" },
-		{ "REPS", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "" },
-		{ "FAILURES", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "" },
-	};
-	static const int all[] = { 0, 1, 2, 3, 4 };
-	struct libscols_table *tb = table_new("calls", o);
-	struct colsel sel;
-	size_t i;
+	const struct hv_stat_call *c = &((const struct hv_stats *)ctx)->calls[row];
 
-	colsel_init(&sel, all, 5);
-	if (!tb || table_add_columns(tb, cols, &sel, o))
-		goto fail;
-	for (i = 0; i < st->ncalls; i++) {
-		const struct hv_stat_call *c = &st->calls[i];
-		struct libscols_line *ln = table_new_line(tb);
-		char code[24], calls[24], reps[24], fails[24];
-
-		snprintf(code, sizeof(code), "0x%" PRIx64, c->code);
-		snprintf(calls, sizeof(calls), "%" PRIu64, c->calls);
-		snprintf(reps, sizeof(reps), "%" PRIu64, c->reps);
-		snprintf(fails, sizeof(fails), "%" PRIu64, c->failures);
-		if (!ln || table_set(ln, 0, c->name) || table_set(ln, 1, code) ||
-		    table_set(ln, 2, calls) || table_set(ln, 3, reps) || table_set(ln, 4, fails))
-			goto fail;
+	switch (col) {
+	case CC_NAME:
+		return c->name;
+	case CC_CODE:
+		snprintf(buf, len, "0x%" PRIx64, c->code);
+		break;
+	case CC_CALLS:
+		snprintf(buf, len, "%" PRIu64, c->calls);
+		break;
+	case CC_REPS:
+		snprintf(buf, len, "%" PRIu64, c->reps);
+		break;
+	case CC_FAILURES:
+		snprintf(buf, len, "%" PRIu64, c->failures);
+		break;
 	}
-	return tb;
-fail:
-	scols_unref_table(tb);
-	return NULL;
+	return buf;
 }
 
-/* Builds the "failures" table: one row per non-success status seen. */
-static struct libscols_table *failures_table(const struct hv_stats *st, const struct outopts *o)
+/* cell_fn of the failures table: CTX is a struct hv_stats. */
+static const char *failure_cell(const void *ctx, size_t row, int col, char *buf, size_t len)
 {
-	static const struct colinfo cols[] = {
-		{ "STATUS", NULL, 0, 0, SCOLS_JSON_STRING, "" },
-		{ "CODE", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING, "" },
-		{ "COUNT", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "" },
-	};
-	static const int all[] = { 0, 1, 2 };
-	struct libscols_table *tb = table_new("failures", o);
-	struct colsel sel;
-	size_t i;
+	const struct hv_stat_status *s = &((const struct hv_stats *)ctx)->statuses[row];
 
-	colsel_init(&sel, all, 3);
-	if (!tb || table_add_columns(tb, cols, &sel, o))
-		goto fail;
-	for (i = 0; i < st->nstatuses; i++) {
-		const struct hv_stat_status *s = &st->statuses[i];
-		struct libscols_line *ln = table_new_line(tb);
-		char code[24], count[24];
-
-		snprintf(code, sizeof(code), "0x%" PRIx64, s->code);
-		snprintf(count, sizeof(count), "%" PRIu64, s->count);
-		if (!ln || table_set(ln, 0, s->name) || table_set(ln, 1, code) ||
-		    table_set(ln, 2, count))
-			goto fail;
+	switch (col) {
+	case FC_STATUS:
+		return strcmp(s->name, "-") ? s->name : NULL;
+	case FC_CODE:
+		snprintf(buf, len, "0x%" PRIx64, s->code);
+		break;
+	case FC_COUNT:
+		snprintf(buf, len, "%" PRIu64, s->count);
+		break;
 	}
-	return tb;
-fail:
-	scols_unref_table(tb);
-	return NULL;
+	return buf;
 }
 
-/* hvctl status: sysfs backend, role, attach_mode, pci_devs_to_skip, domains_in_use,
- * debugfs domains (counted) and stats; one summary and two tables (calls,
- * failures), or one JSON document. */
+/* Adds a debugfs count to KV: missing without debugfs. */
+static int kv_count(struct kvtable *kv, const struct status *s, const char *key, uint64_t v)
+{
+	if (!s->have_debugfs)
+		return kv_add_missing(kv, key, SCOLS_JSON_NUMBER);
+	return kv_add(kv, key, SCOLS_JSON_NUMBER, "%" PRIu64, v);
+}
+
+/* The summary of S. */
+static int status_summary(const struct status *s, const struct outopts *o, struct kvtable *kv)
+{
+	char *skip = bdf_list_join(&s->skip, "", "", table_list_sep(o));
+	int r;
+
+	if (!skip)
+		return hv_err_nomem();
+	r = kv_add(kv, "backend", SCOLS_JSON_STRING, "%s", s->backend) ||
+	    kv_add(kv, "role", SCOLS_JSON_STRING, "%s", s->role) ||
+	    kv_add(kv, "attach_mode", SCOLS_JSON_STRING, "%s", s->attach_mode) ||
+	    kv_add(kv, "skip", SCOLS_JSON_ARRAY_STRING, "%s", skip) ||
+	    kv_add(kv, "domains_in_use", SCOLS_JSON_NUMBER, "%" PRIu64, s->domains_in_use) ||
+	    kv_count(kv, s, "identity_domains", s->identity) ||
+	    kv_count(kv, s, "blocked_domains", s->blocked) ||
+	    kv_count(kv, s, "paging_domains", s->paging) ||
+	    kv_count(kv, s, "stranded_domains", s->stranded) ||
+	    kv_count(kv, s, "detach_failed_devices", s->detach_failed) ||
+	    kv_count(kv, s, "deposit_calls", s->stats.deposit_calls) ||
+	    kv_count(kv, s, "deposit_pages", s->stats.deposit_pages) ||
+	    kv_count(kv, s, "resumes", s->stats.resumes) ||
+	    kv_count(kv, s, "pinned_leaked_pages", s->stats.pinned_leaked_pages);
+	free(skip);
+	return r ? -1 : 0;
+}
+
+static const char *const status_sections[] = { "summary", "calls", "failures", NULL };
+
+/* hvctl status [summary|calls|failures]: one summary and two tables (calls,
+ * failures), or one JSON document; -o applies to the section named. */
 int cmd_status(const struct opts *o, int argc, char **argv)
 {
-	char *backend = NULL, *role = NULL, *attach = NULL, *skip = NULL;
-	struct bdf_list cfg = { 0 };
-	struct domain_list dl = { 0 };
-	struct hv_stats st = { 0 };
-	struct domain_counts c;
+	struct status s;
 	struct kvtable kv = { 0 };
 	struct libscols_table *tbs[3] = { NULL, NULL, NULL };
-	uint64_t in_use;
-	int rc = HV_EXIT_FAIL;
+	struct colsel csel, fsel;
+	int rc = HV_EXIT_FAIL, section;
+	size_t i;
 
-	if (argc > 0) {
-		hv_err("status: unexpected argument '%s'", argv[0]);
+	if (no_more_args("status", argc, argv, 1))
+		return HV_EXIT_USAGE;
+	section = table_one_section("status", argc ? argv[0] : NULL, status_sections, &o->out);
+	if (section < 0)
+		return HV_EXIT_USAGE;
+	if ((o->out.columns || o->out.all_columns || o->out.sort) && (section == 0 || section == 3)) {
+		hv_err("status: --output, --output-all and --sort need a section (calls or failures)");
 		return HV_EXIT_USAGE;
 	}
-	if (o->columns) {
-		hv_err("status: --output is not supported (status has several tables)");
+	if (table_columns(section == 1 ? &o->out : &(struct outopts){ 0 }, calls_cols,
+			  calls_ncols, calls_defs, ARRAY_SIZE(calls_defs), &csel) ||
+	    table_columns(section == 2 ? &o->out : &(struct outopts){ 0 }, failures_cols,
+			  failures_ncols, failures_defs, ARRAY_SIZE(failures_defs), &fsel))
 		return HV_EXIT_USAGE;
-	}
-	if (paths_require_debugfs() ||
-	    sysfs_read(HV_CLASS_BACKEND, &backend) ||
-	    sysfs_read(HV_CLASS_ROLE, &role) ||
-	    sysfs_read(HV_PARAM_ATTACH_MODE, &attach) ||
-	    sysfs_read_skiplist(&cfg) ||
-	    sysfs_read_u64(HV_CLASS_DOMAINS_IN_USE, &in_use) ||
-	    debugfs_read_domains(&dl) ||
-	    debugfs_read_stats(&st))
-		goto out;
-	count_domains(&dl, &c);
-	skip = skip_cell(&cfg, &o->out);
-	if (!skip) {
-		hv_err_nomem();
-		goto out;
-	}
-	if (kv_add(&kv, "backend", SCOLS_JSON_STRING, "%s", backend) ||
-	    kv_add(&kv, "role", SCOLS_JSON_STRING, "%s", role) ||
-	    kv_add(&kv, "attach_mode", SCOLS_JSON_STRING, "%s", attach) ||
-	    kv_add(&kv, "skip", SCOLS_JSON_ARRAY_STRING, "%s", skip) ||
-	    kv_add(&kv, "domains_in_use", SCOLS_JSON_NUMBER, "%" PRIu64, in_use) ||
-	    kv_add(&kv, "identity_domains", SCOLS_JSON_NUMBER, "%" PRIu64, c.identity) ||
-	    kv_add(&kv, "blocked_domains", SCOLS_JSON_NUMBER, "%" PRIu64, c.blocked) ||
-	    kv_add(&kv, "paging_domains", SCOLS_JSON_NUMBER, "%" PRIu64, c.paging) ||
-	    kv_add(&kv, "stranded_domains", SCOLS_JSON_NUMBER, "%" PRIu64, c.stranded) ||
-	    kv_add(&kv, "deposit_calls", SCOLS_JSON_NUMBER, "%" PRIu64, st.deposit_calls) ||
-	    kv_add(&kv, "deposit_pages", SCOLS_JSON_NUMBER, "%" PRIu64, st.deposit_pages) ||
-	    kv_add(&kv, "resumes", SCOLS_JSON_NUMBER, "%" PRIu64, st.resumes) ||
-	    kv_add(&kv, "pinned_leaked_pages", SCOLS_JSON_NUMBER, "%" PRIu64,
-		   st.pinned_leaked_pages))
+	if (status_read(&s, "domain counts and hypercall statistics"))
+		return HV_EXIT_FAIL;
+	if (status_summary(&s, &o->out, &kv))
 		goto out;
 	tbs[0] = kv_table(&kv, "status", &o->out);
-	tbs[1] = calls_table(&st, &o->out);
-	tbs[2] = failures_table(&st, &o->out);
-	if (!tbs[0] || !tbs[1] || !tbs[2])
+	tbs[1] = table_new("calls", &o->out);
+	tbs[2] = table_new("failures", &o->out);
+	/* without debugfs the tables get no columns: null in JSON, not [] */
+	if (!tbs[0] || !tbs[1] || !tbs[2] ||
+	    (s.have_debugfs && (table_add_columns(tbs[1], calls_cols, &csel, &o->out) ||
+				table_add_columns(tbs[2], failures_cols, &fsel, &o->out))) ||
+	    table_fill(tbs[1], &csel, s.stats.ncalls, call_cell, &s.stats) ||
+	    table_fill(tbs[2], &fsel, s.stats.nstatuses, failure_cell, &s.stats))
 		goto out;
-	if (!table_print_all(tbs, 3, &o->out))
+	if (section < 3 ? !table_print(tbs[section], &o->out) : !table_print_all(tbs, 3, &o->out))
 		rc = HV_EXIT_OK;
 out:
-	scols_unref_table(tbs[0]);
-	scols_unref_table(tbs[1]);
-	scols_unref_table(tbs[2]);
+	for (i = 0; i < ARRAY_SIZE(tbs); i++)
+		scols_unref_table(tbs[i]);
 	kv_free(&kv);
-	stats_free(&st);
-	domain_list_free(&dl);
-	bdf_list_free(&cfg);
-	free(skip);
-	free(attach);
-	free(role);
-	free(backend);
+	status_free(&s);
 	return rc;
 }

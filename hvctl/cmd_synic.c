@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* cmd_synic.c - synic: who owns each SynIC resource on each CPU.
  *
  * Source (doc/interfaces.md): hv_vmm's debugfs `synic`, one record per CPU
@@ -21,7 +22,7 @@ enum { SC_CPU, SC_RESOURCE, SC_OWNER, SC_ONLINE, SC_ENABLED, SC_MASKED, SC_VECTO
 const struct colinfo synic_cols[] = {
 	[SC_CPU]       = { "CPU", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "CPU number" },
 	[SC_RESOURCE]  = { "RESOURCE", NULL, 0, 0, SCOLS_JSON_STRING,
-			   "SCONTROL, SIMP, SIEFP, SIRBP, SINT0 (intercepts), SINT2 (VMBus), SINT5 (doorbells)" },
+			   "SCONTROL, SIMP, SIEFP, SIRBP, SINT0, SINT2 or SINT5" },
 	[SC_OWNER]     = { "OWNER", NULL, 0, 0, SCOLS_JSON_STRING,
 			   "vmm (hv_vmm), vmbus, or none (root: nobody runs VMBus)" },
 	/* 0/1 as JSON numbers: libsmartcols 2.38 prints an empty boolean as
@@ -39,16 +40,19 @@ const struct colinfo synic_cols[] = {
 	[SC_DELIVERED] = { "DELIVERED", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			   "SINT0, SINT5: messages the driver took from the slot" },
 };
-const size_t synic_ncols = sizeof(synic_cols) / sizeof(synic_cols[0]);
+const size_t synic_ncols = ARRAY_SIZE(synic_cols);
 
 static const int synic_defs[] = {
 	SC_CPU, SC_RESOURCE, SC_OWNER, SC_ONLINE, SC_ENABLED, SC_MASKED, SC_VECTOR, SC_PAGE,
 	SC_DELIVERED
 };
 
-/* Text of column COL for record S; NULL for "not applicable". */
-static const char *synic_cell(const struct hv_synic *s, int col, char *buf, size_t len)
+/* cell_fn: text of column COL for record ROW of the synic_list CTX; NULL
+ * for "not applicable" (- in tables, null in JSON). */
+static const char *synic_cell(const void *ctx, size_t row, int col, char *buf, size_t len)
 {
+	const struct hv_synic *s = &((const struct synic_list *)ctx)->v[row];
+
 	switch (col) {
 	case SC_CPU:
 		snprintf(buf, len, "%" PRIu64, s->cpu);
@@ -80,34 +84,16 @@ int cmd_synic(const struct opts *o, int argc, char **argv)
 	struct synic_list sl = { 0 };
 	struct colsel sel;
 	int rc = HV_EXIT_FAIL;
-	size_t i, c;
 
-	if (argc > 0) {
-		hv_err("synic: unexpected argument '%s'", argv[0]);
-		return HV_EXIT_USAGE;
-	}
-	if (table_columns(o->columns, synic_cols, synic_ncols, synic_defs,
-			  sizeof(synic_defs) / sizeof(synic_defs[0]), &sel))
+	if (no_more_args("synic", argc, argv, 0) ||
+	    table_columns(&o->out, synic_cols, synic_ncols, synic_defs, ARRAY_SIZE(synic_defs), &sel))
 		return HV_EXIT_USAGE;
 	if (paths_require_debugfs() || paths_require_loaded("hv_vmm") || debugfs_read_synic(&sl))
 		return HV_EXIT_FAIL;
 	tb = table_new("synic", &o->out);
-	if (!tb || table_add_columns(tb, synic_cols, &sel, &o->out))
+	if (!tb || table_add_columns(tb, synic_cols, &sel, &o->out) ||
+	    table_fill(tb, &sel, sl.n, synic_cell, &sl))
 		goto out;
-	for (i = 0; i < sl.n; i++) {
-		struct libscols_line *ln = table_new_line(tb);
-
-		if (!ln)
-			goto out;
-		for (c = 0; c < sel.n; c++) {
-			char buf[32];
-			const char *v = synic_cell(&sl.v[i], sel.id[c], buf, sizeof(buf));
-
-			/* JSON: null for "not applicable"; tables show "-". */
-			if (v ? table_set(ln, c, v) : !o->out.json && table_set(ln, c, "-"))
-				goto out;
-		}
-	}
 	if (!table_print(tb, &o->out))
 		rc = HV_EXIT_OK;
 out:

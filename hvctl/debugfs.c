@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* debugfs.c - hv_iommu's debugfs files into structs (debugfs.h). */
 #include "config.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +14,48 @@
 #include "err.h"
 #include "paths.h"
 
-/* Handles one parsed record; returns 0 or -1 with ERR set. */
-typedef int (*record_fn)(const struct record *rec, void *arg, struct perr *err);
+/* Handles one non-blank line of a debugfs file: 0, or -1 with ERR set (or
+ * ERR left empty when the callee reported the error itself). */
+typedef int (*line_fn)(char *line, void *arg, struct perr *err);
 
-/* Opens debugfs file PATH (unprefixed) and calls FN for every non-blank
- * line.  Errors: open/read failures via hv_err_path, parse errors as
- * "<file>:<line>: <msg>".  Returns 0 or -1. */
-static int read_records(const char *path, record_fn fn, void *arg)
+#define READ_NOFILE_OK 1	/* a missing file returns DEBUGFS_NOFILE, unreported */
+
+/* Opens debugfs file PATH (unprefixed, printf-formatted with the rest) and
+ * calls FN for every non-blank line, reading line by line (getline: never
+ * the whole file at once).  Errors: open/read failures via hv_err_path,
+ * FN's errors as "<file>:<line>: <msg>".  Returns 0, -1 or DEBUGFS_NOFILE. */
+static int read_lines(int flags, line_fn fn, void *arg, const char *path, ...)
+	__attribute__((format(printf, 4, 5)));
+static int read_lines(int flags, line_fn fn, void *arg, const char *path, ...)
 {
-	char p[PATH_MAX];
+	char rel[PATH_MAX], p[PATH_MAX];
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned long lineno = 0;
-	struct record rec;
 	struct perr err;
+	va_list ap;
 	int r = 0;
 	FILE *f;
 
-	if (paths_make(p, sizeof(p), "%s", path))
+	va_start(ap, path);
+	r = vsnprintf(rel, sizeof(rel), path, ap) >= (int)sizeof(rel);
+	va_end(ap);
+	if (r || paths_make(p, sizeof(p), "%s", rel))
 		return -1;
 	f = fopen(p, "re");
-	if (!f)
+	if (!f) {
+		if (errno == ENOENT && (flags & READ_NOFILE_OK))
+			return DEBUGFS_NOFILE;
 		return hv_err_path(p, errno);
+	}
 	errno = 0;
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
-		if (record_parse(line, &rec, &err) ||
-		    ((rec.n || rec.tag) && fn(&rec, arg, &err))) {
-			r = hv_err("%s:%lu: %s", p, lineno, err.msg);
+		if (line[strspn(line, " \t\r\n")] == '\0')
+			continue;	/* blank line */
+		err.msg[0] = '\0';
+		if (fn(line, arg, &err)) {
+			r = err.msg[0] ? hv_err("%s:%lu: %s", p, lineno, err.msg) : -1;
 			break;
 		}
 		errno = 0;
@@ -49,18 +65,6 @@ static int read_records(const char *path, record_fn fn, void *arg)
 	free(line);
 	fclose(f);
 	return r;
-}
-
-/* Grows an array by one element (zeroed); NULL on ENOMEM. */
-static void *append(void **v, size_t *n, size_t size)
-{
-	char *p = realloc(*v, (*n + 1) * size);
-
-	if (!p)
-		return NULL;
-	*v = p;
-	memset(p + *n * size, 0, size);
-	return p + (*n)++ * size;
 }
 
 /* One table of records: debugfs file PATH, elements of SIZE bytes made by
@@ -91,15 +95,20 @@ static void table_drop(const struct table_kind *kind, void **v, size_t *n)
 	*n = 0;
 }
 
-/* read_records callback: appends one element to the table_sink ARG. */
-static int table_add(const struct record *rec, void *arg, struct perr *err)
+/* read_lines callback: parses a record and appends one element to the
+ * table_sink ARG. */
+static int table_add(char *line, void *arg, struct perr *err)
 {
 	struct table_sink *sink = arg;
-	void *slot = append(sink->v, sink->n, sink->kind->size);
+	struct record rec;
+	void *slot;
 
+	if (record_parse(line, &rec, err))
+		return -1;
+	slot = array_grow(sink->v, sink->n, sink->kind->size);
 	if (!slot)
 		return perr_set(err, "out of memory");
-	if (sink->kind->from(rec, slot, err)) {
+	if (sink->kind->from(&rec, slot, err)) {
 		(*sink->n)--;
 		return -1;
 	}
@@ -114,7 +123,7 @@ static int table_read(const struct table_kind *kind, void **v, size_t *n)
 
 	*v = NULL;
 	*n = 0;
-	if (read_records(kind->path, table_add, &sink)) {
+	if (read_lines(0, table_add, &sink, "%s", kind->path)) {
 		table_drop(kind, v, n);
 		return -1;
 	}
@@ -203,12 +212,7 @@ void domain_list_free(struct domain_list *l)
 /* domain_list_find(): contract (arguments, units, errors) in debugfs.h. */
 const struct domain *domain_list_find(const struct domain_list *l, uint64_t id)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->v[i].id == id)
-			return &l->v[i];
-	return NULL;
+	return array_find(&id, l->v, l->n, sizeof(*l->v), u64_key_cmp);
 }
 
 /* debugfs_read_devices(): contract (arguments, units, errors) in debugfs.h. */
@@ -226,12 +230,7 @@ void device_list_free(struct device_list *l)
 /* device_list_find(): contract (arguments, units, errors) in debugfs.h. */
 const struct hv_device *device_list_find(const struct device_list *l, const struct bdf *b)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!bdf_cmp(&l->v[i].bdf, b))
-			return &l->v[i];
-	return NULL;
+	return array_find(b, l->v, l->n, sizeof(*l->v), bdf_key_cmp);
 }
 
 /* debugfs_read_skipped(): contract (arguments, units, errors) in debugfs.h. */
@@ -240,66 +239,59 @@ int debugfs_read_skipped(struct skipped_list *out)
 	return table_read(&skipped_kind, (void **)&out->v, &out->n);
 }
 
+/* skipped_list_find(): contract (arguments, units, errors) in debugfs.h. */
+const struct hv_skipped *skipped_list_find(const struct skipped_list *l, const struct bdf *b)
+{
+	return array_find(b, l->v, l->n, sizeof(*l->v), bdf_key_cmp);
+}
+
 /* skipped_list_free(): contract (arguments, units, errors) in debugfs.h. */
 void skipped_list_free(struct skipped_list *l)
 {
 	table_drop(&skipped_kind, (void **)&l->v, &l->n);
 }
 
-/* read_records callback: adds a debugfs `stats` record to the hv_stats ARG. */
-static int add_stat(const struct record *rec, void *arg, struct perr *err)
+/* read_lines callback: adds a debugfs `stats` record to the hv_stats ARG. */
+static int add_stat(char *line, void *arg, struct perr *err)
 {
-	return stats_add_record(rec, arg, err);
+	struct record rec;
+
+	return record_parse(line, &rec, err) || stats_add_record(&rec, arg, err) ? -1 : 0;
 }
 
 /* debugfs_read_stats(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_read_stats(struct hv_stats *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (read_records(HV_DEBUGFS_STATS, add_stat, out)) {
+	if (read_lines(0, add_stat, out, "%s", HV_DEBUGFS_STATS)) {
 		stats_free(out);
 		return -1;
 	}
 	return 0;
 }
 
+/* A mapping callback and its argument, for read_lines. */
+struct mapping_walk {
+	mapping_fn fn;
+	void *arg;
+};
+
+/* read_lines callback: parses a mapping and hands it to the walk's FN
+ * (which reports its own errors). */
+static int walk_mapping(char *line, void *arg, struct perr *err)
+{
+	struct mapping_walk *w = arg;
+	struct mapping m;
+
+	if (mapping_parse(line, &m, err))
+		return -1;
+	return w->fn(&m, w->arg) ? -1 : 0;
+}
+
 /* debugfs_foreach_mapping(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_foreach_mapping(uint64_t id, mapping_fn fn, void *arg)
 {
-	char p[PATH_MAX];
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long lineno = 0;
-	struct mapping m;
-	struct perr err;
-	int r = 0;
-	FILE *f;
+	struct mapping_walk w = { fn, arg };
 
-	if (paths_make(p, sizeof(p), HV_DEBUGFS_MAPPINGS "/%" PRIu64, id))
-		return -1;
-	f = fopen(p, "re");
-	if (!f) {
-		if (errno == ENOENT)
-			return DEBUGFS_NOFILE;
-		return hv_err_path(p, errno);
-	}
-	errno = 0;
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
-		if (line[strspn(line, " \t\r\n")] == '\0')
-			continue;	/* blank line */
-		if (mapping_parse(line, &m, &err)) {
-			r = hv_err("%s:%lu: %s", p, lineno, err.msg);
-			break;
-		}
-		r = fn(&m, arg);
-		if (r)
-			break;
-		errno = 0;
-	}
-	if (!r && ferror(f))
-		r = hv_err_path(p, errno ? errno : EIO);
-	free(line);
-	fclose(f);
-	return r;
+	return read_lines(READ_NOFILE_OK, walk_mapping, &w, HV_DEBUGFS_MAPPINGS "/%" PRIu64, id);
 }

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* debugfs.h - reading /sys/kernel/debug/hv_iommu/... into structs.
  *
- * Each reader opens the file ($HVCTL_ROOT-prefixed), reads it line by line
+ * Each reader opens the file (under the system root), reads it line by line
  * (getline: never the whole file at once), parses each line with parse.c and
  * reports a malformed line as "hvctl: <file>:<line>: <what>".  Callers check
  * paths_require_debugfs() first so that a missing directory gets the
@@ -44,6 +45,8 @@ const struct hv_device *device_list_find(const struct device_list *l, const stru
 /* debugfs `skipped`: devices declined at probe. */
 int debugfs_read_skipped(struct skipped_list *out);
 void skipped_list_free(struct skipped_list *l);
+/* The `skipped` record of B in L, or NULL. */
+const struct hv_skipped *skipped_list_find(const struct skipped_list *l, const struct bdf *b);
 
 struct synic_list {
 	struct hv_synic *v;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* devname.c - PCI device names from the udev hwdb (see devname.h). */
 #include "config.h"
 
@@ -67,16 +68,14 @@ static int read_modalias(const struct bdf *b, char *buf, size_t len)
 }
 
 /* devnames_get(): contract (arguments, units, errors) in devname.h. */
-void devnames_get(struct devnames *dn, const struct bdf *b, char *buf, size_t len)
+const char *devnames_get(struct devnames *dn, const struct bdf *b, char *buf, size_t len)
 {
 	const char *vendor = NULL, *model = NULL;
 	char modalias[256];
 	unsigned v, d;
 
-	if (read_modalias(b, modalias, sizeof(modalias))) {
-		snprintf(buf, len, "-");
-		return;
-	}
+	if (read_modalias(b, modalias, sizeof(modalias)))
+		return NULL;
 	if (dn && dn->hwdb) {
 		struct udev_list_entry *e;
 
@@ -97,4 +96,5 @@ void devnames_get(struct devnames *dn, const struct bdf *b, char *buf, size_t le
 		snprintf(buf, len, "%s device %04x", vendor, d);
 	else
 		snprintf(buf, len, "%04x:%04x", v, d);
+	return buf;
 }

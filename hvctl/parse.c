@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* parse.c - pure parsers and formatters for hv_iommu's text interfaces
  * (formats: doc/interfaces.md; API: parse.h).  No I/O. */
 #include "config.h"
@@ -8,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <search.h>
 #include <string.h>
 
 #include "parse.h"
@@ -208,15 +210,32 @@ int bdf_list_add(struct bdf_list *l, const struct bdf *b)
 	return 0;
 }
 
-/* Linear search (lists are short: devices of a domain, the skip list). */
+/* array_find(): contract (arguments, units, errors) in parse.h.  Linear
+ * (lfind): the lists are short and kept in the order they are shown. */
+void *array_find(const void *key, const void *base, size_t n, size_t size,
+		 int (*cmp)(const void *key, const void *elem))
+{
+	return lfind(key, base, &n, size, cmp);
+}
+
+/* bdf_key_cmp(): contract (arguments, units, errors) in parse.h. */
+int bdf_key_cmp(const void *key, const void *elem)
+{
+	return bdf_cmp(key, elem);
+}
+
+/* u64_key_cmp(): contract (arguments, units, errors) in parse.h. */
+int u64_key_cmp(const void *key, const void *elem)
+{
+	return *(const uint64_t *)key != *(const uint64_t *)elem;
+}
+
+/* Index of B in L, or -1. */
 long bdf_list_find(const struct bdf_list *l, const struct bdf *b)
 {
-	size_t i;
+	const struct bdf *p = array_find(b, l->v, l->n, sizeof(*l->v), bdf_key_cmp);
 
-	for (i = 0; i < l->n; i++)
-		if (!bdf_cmp(&l->v[i], b))
-			return (long)i;
-	return -1;
+	return p ? (long)(p - l->v) : -1;
 }
 
 /* Removes element IDX keeping order. */
@@ -541,8 +560,8 @@ void synic_free(struct hv_synic *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Grows *V (array of SIZE-byte elements, *N used) by one zeroed element. */
-static void *grow(void **v, size_t *n, size_t size)
+/* array_grow(): contract (arguments, units, errors) in parse.h. */
+void *array_grow(void **v, size_t *n, size_t size)
 {
 	char *p = realloc(*v, (*n + 1) * size);
 
@@ -570,7 +589,7 @@ int stats_add_record(const struct record *rec, struct hv_stats *st, struct perr 
 			free(c.name);
 			return -1;
 		}
-		slot = grow((void **)&st->calls, &st->ncalls, sizeof(*slot));
+		slot = array_grow((void **)&st->calls, &st->ncalls, sizeof(*slot));
 		if (!slot) {
 			free(c.name);
 			return perr_set(err, "out of memory");
@@ -586,7 +605,7 @@ int stats_add_record(const struct record *rec, struct hv_stats *st, struct perr 
 		s.name = strdup(name ? name : "-");
 		if (!s.name)
 			return perr_set(err, "out of memory");
-		slot = grow((void **)&st->statuses, &st->nstatuses, sizeof(*slot));
+		slot = array_grow((void **)&st->statuses, &st->nstatuses, sizeof(*slot));
 		if (!slot) {
 			free(s.name);
 			return perr_set(err, "out of memory");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse.h - pure parsers and formatters for hv_iommu's text interfaces.
  *
  * No I/O here: every function works on strings handed to it, so the unit
@@ -27,6 +28,22 @@ struct perr {
 
 /* Sets ERR's message (printf-style); returns -1. */
 int perr_set(struct perr *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- arrays ----------------------------------------------------------- */
+
+/* Grows *V (an array of *N elements of SIZE bytes) by one zeroed element
+ * and returns it (*N incremented); NULL on ENOMEM (nothing changed). */
+void *array_grow(void **v, size_t *n, size_t size);
+
+/* The element of BASE[0..N) (SIZE bytes each) for which CMP(KEY, elem)
+ * is 0, or NULL (lfind(3)). */
+void *array_find(const void *key, const void *base, size_t n, size_t size,
+		 int (*cmp)(const void *key, const void *elem));
+
+/* CMP functions for array_find: KEY a struct bdf (or a uint64_t) compared
+ * with an element whose first member is a struct bdf (or a uint64_t id). */
+int bdf_key_cmp(const void *key, const void *elem);
+int u64_key_cmp(const void *key, const void *elem);
 
 /* ---- numbers ---------------------------------------------------------- */
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* sysfs.c - hv_iommu's sysfs attributes and module parameters (sysfs.h). */
 #include "config.h"
 
@@ -100,7 +101,7 @@ int sysfs_write(const char *path, const char *s)
 	memcpy(buf, s, len);
 	buf[len++] = '\n';
 	buf[len] = '\0';
-	/* O_TRUNC matters only for a regular-file copy under $HVCTL_ROOT. */
+	/* O_TRUNC matters only for a regular-file copy under a system root. */
 	fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;

@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sysfs.h - reading and writing hv_iommu's small sysfs files
  * (/sys/module/hv_iommu/parameters/..., /sys/class/iommu/hv_iommu/...).
- * Paths are absolute, unprefixed (HV_* in paths.h); $HVCTL_ROOT is added here.
+ * Paths are absolute, unprefixed (HV_* in paths.h); the system root
+ * (--sysroot, $HVCTL_ROOT) is added here.
  * Every function reports its own error (one line) and returns -1. */
 #ifndef HVCTL_SYSFS_H
 #define HVCTL_SYSFS_H

@@ -1,25 +1,53 @@
-/* table.c - libsmartcols helpers (see table.h). */
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* table.c - tables (libsmartcols) and JSON (json-c) output (see table.h). */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <json-c/json.h>
 
 #include "err.h"
 #include "table.h"
 
-static char *print_to_mem(struct libscols_table *tb, size_t *len, const struct outopts *o);
+static char *lower(char *s);
+
+/* Marks the one line of a summary: printed as an object in JSON. */
+static char kv_marker;
 
 /* colsel_init(): contract (arguments, units, errors) in table.h. */
 void colsel_init(struct colsel *sel, const int *defs, size_t n)
 {
 	size_t i;
 
-	sel->n = 0;
+	memset(sel, 0, sizeof(*sel));
 	for (i = 0; i < n && i < COLSEL_MAX; i++)
 		sel->id[sel->n++] = defs[i];
+}
+
+/* colinfo_find(): contract (arguments, units, errors) in table.h. */
+int colinfo_find(const struct colinfo *ci, size_t nci, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < nci; i++)
+		if (strlen(ci[i].name) == len && !strncasecmp(ci[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+/* Position of column ID in SEL, or -1. */
+static int colsel_pos(const struct colsel *sel, int id)
+{
+	size_t i;
+
+	for (i = 0; i < sel->n; i++)
+		if (sel->id[i] == id)
+			return (int)i;
+	return -1;
 }
 
 /* colsel_parse(): contract (arguments, units, errors) in table.h. */
@@ -29,24 +57,25 @@ int colsel_parse(const char *arg, const struct colinfo *ci, size_t nci,
 	struct colsel out = *sel;
 	const char *p = arg;
 
-	if (*p == '+')
+	if (*p == '+') {
 		p++;
-	else
+	} else {
 		out.n = 0;
+		out.hidden = 0;
+	}
 	if (!*p)
 		return perr_set(err, "empty column list");
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		size_t i;
+		int i = colinfo_find(ci, nci, p, len);
 
-		for (i = 0; i < nci; i++)
-			if (strlen(ci[i].name) == len && !strncasecmp(ci[i].name, p, len))
-				break;
-		if (i == nci)
+		if (i < 0)
 			return perr_set(err, "unknown column '%.*s'", (int)len, p);
-		if (out.n == COLSEL_MAX)
-			return perr_set(err, "too many columns");
-		out.id[out.n++] = (int)i;
+		if (colsel_pos(&out, i) < 0) {
+			if (out.n == COLSEL_MAX)
+				return perr_set(err, "too many columns");
+			out.id[out.n++] = i;
+		}
 		if (!p[len])
 			break;
 		p += len + 1;
@@ -56,14 +85,31 @@ int colsel_parse(const char *arg, const struct colinfo *ci, size_t nci,
 }
 
 /* table_columns(): contract (arguments, units, errors) in table.h. */
-int table_columns(const char *arg, const struct colinfo *ci, size_t nci,
+int table_columns(const struct outopts *o, const struct colinfo *ci, size_t nci,
 		  const int *defs, size_t ndefs, struct colsel *sel)
 {
 	struct perr err;
+	int s;
 
 	colsel_init(sel, defs, ndefs);
-	if (arg && colsel_parse(arg, ci, nci, sel, &err))
+	if (o->all_columns) {
+		sel->n = 0;
+		for (s = 0; s < (int)nci && s < COLSEL_MAX; s++)
+			sel->id[sel->n++] = s;
+	}
+	if (o->columns && colsel_parse(o->columns, ci, nci, sel, &err))
 		return hv_err("%s (see hvctl --help)", err.msg);
+	if (!o->sort)
+		return 0;
+	s = colinfo_find(ci, nci, o->sort, strlen(o->sort));
+	if (s < 0)
+		return hv_err("unknown sort column '%s' (see hvctl --help)", o->sort);
+	if (colsel_pos(sel, s) < 0) {
+		if (sel->n == COLSEL_MAX)
+			return hv_err("too many columns");
+		sel->hidden |= UINT32_C(1) << sel->n;
+		sel->id[sel->n++] = s;
+	}
 	return 0;
 }
 
@@ -86,10 +132,12 @@ struct libscols_table *table_new(const char *name, const struct outopts *o)
 		return NULL;
 	}
 	if (scols_table_set_name(tb, name) ||
-	    scols_table_enable_json(tb, o->json) ||
 	    scols_table_enable_noheadings(tb, o->noheadings) ||
 	    scols_table_enable_raw(tb, o->raw) ||
-	    scols_table_set_stream(tb, o->out)) {
+	    scols_table_enable_export(tb, o->pairs) ||
+	    scols_table_set_stream(tb, o->out) ||
+	    (o->width && (scols_table_set_termwidth(tb, o->width) ||
+			  scols_table_set_termforce(tb, SCOLS_TERMFORCE_ALWAYS)))) {
 		scols_unref_table(tb);
 		hv_err_nomem();
 		return NULL;
@@ -100,7 +148,63 @@ struct libscols_table *table_new(const char *name, const struct outopts *o)
 /* table_list_sep(): contract (arguments, units, errors) in table.h. */
 const char *table_list_sep(const struct outopts *o)
 {
-	return o->raw ? "," : "\n";
+	return o->raw || o->pairs ? "," : "\n";
+}
+
+/* Leading number of a cell, with lsblk's size suffixes (K, M, ... as
+ * format_size prints them): what -x compares numeric columns by. */
+static double cell_number(struct libscols_cell *c)
+{
+	static const char suffix[] = "BKMGTPE";
+	const char *s = scols_cell_get_data(c);
+	char *end;
+	double v;
+
+	if (!s)
+		return -1;
+	v = strtod(s, &end);
+	if (end == s)
+		return -1;
+	if (*end && strchr(suffix, *end)) {
+		int e = (int)(strchr(suffix, *end) - suffix);
+
+		while (e--)
+			v *= 1024;
+	}
+	return v;
+}
+
+/* libsmartcols cmpfunc for numeric columns (missing values first). */
+static int cmp_number_cells(struct libscols_cell *a, struct libscols_cell *b, void *data)
+{
+	double x = cell_number(a), y = cell_number(b);
+
+	(void)data;
+	return x < y ? -1 : x > y;
+}
+
+/* table_column_setup(): contract (arguments, units, errors) in table.h. */
+struct libscols_column *table_column_setup(struct libscols_table *tb, const char *name,
+					   double whint, int flags, int json_type,
+					   const struct outopts *o)
+{
+	struct libscols_column *cl;
+	int list = json_type == SCOLS_JSON_ARRAY_STRING && !o->raw && !o->pairs;
+
+	/* lists: one item per line of the cell, as lsblk's MOUNTPOINTS */
+	if (list)
+		flags |= SCOLS_FL_WRAP;
+	cl = scols_table_new_column(tb, name, whint, flags);
+	if (!cl || scols_column_set_json_type(cl, json_type) ||
+	    scols_column_set_cmpfunc(cl, json_type == SCOLS_JSON_NUMBER ? cmp_number_cells
+					 : scols_cmpstr_cells, NULL) ||
+	    (list && (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+						scols_wrapnl_nextchunk, NULL) ||
+		      scols_column_set_safechars(cl, "\n")))) {
+		hv_err_nomem();
+		return NULL;
+	}
+	return cl;
 }
 
 /* table_add_columns(): contract (arguments, units, errors) in table.h. */
@@ -113,21 +217,11 @@ int table_add_columns(struct libscols_table *tb, const struct colinfo *ci,
 		const struct colinfo *c = &ci[sel->id[i]];
 		const char *name = (o->json && c->json_name) ? c->json_name : c->name;
 		int flags = c->flags;
-		struct libscols_column *cl;
 
-		/* lists: one item per line of the cell, as lsblk's MOUNTPOINTS */
-		if (!o->raw && c->json_type == SCOLS_JSON_ARRAY_STRING)
-			flags |= SCOLS_FL_WRAP;
-		cl = scols_table_new_column(tb, name, c->whint, flags);
-		if (!cl)
-			return hv_err_nomem();
-		if (o->json && scols_column_set_json_type(cl, c->json_type))
-			return hv_err_nomem();
-		if ((flags & SCOLS_FL_WRAP) &&
-		    (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-					       scols_wrapnl_nextchunk, NULL) ||
-		     scols_column_set_safechars(cl, "\n")))
-			return hv_err_nomem();
+		if (sel->hidden & (UINT32_C(1) << i))
+			flags |= SCOLS_FL_HIDDEN;
+		if (!table_column_setup(tb, name, c->whint, flags, c->json_type, o))
+			return -1;
 	}
 	return 0;
 }
@@ -150,77 +244,145 @@ int table_set(struct libscols_line *ln, size_t n, const char *data)
 	return 0;
 }
 
-/* table_print(): contract (arguments, units, errors) in table.h. */
-int table_print(struct libscols_table *tb, const struct outopts *o)
+/* table_fill(): contract (arguments, units, errors) in table.h. */
+int table_fill(struct libscols_table *tb, const struct colsel *sel, size_t nrows,
+	       cell_fn cell, const void *ctx)
 {
-	if (o->json) {
-		size_t len;
-		char *doc = print_to_mem(tb, &len, o);
+	size_t r, i;
 
-		if (!doc)
+	for (r = 0; r < nrows; r++) {
+		struct libscols_line *ln = table_new_line(tb);
+
+		if (!ln)
 			return -1;
-		fwrite(doc, 1, len, o->out);
-		free(doc);
-		return 0;
+		for (i = 0; i < sel->n; i++) {
+			char buf[256];
+
+			if (table_set(ln, i, cell(ctx, r, sel->id[i], buf, sizeof(buf))))
+				return -1;
+		}
 	}
-	scols_table_set_stream(tb, o->out);
-	if (scols_print_table(tb))
-		return hv_err("cannot print table");
 	return 0;
 }
 
-/* json_empty_arrays(): contract in table.h. */
-size_t json_empty_arrays(char *doc, size_t len)
+/* ---- JSON ----------------------------------------------------------------- */
+
+/* The JSON value of cell data S (NULL: missing) of JSON type TYPE; NULL is
+ * also JSON null.  Numbers that do not parse stay strings. */
+static struct json_object *cell_json(const char *s, int type)
 {
-	size_t r = 0, w = 0;
+	struct json_object *a;
+	uint64_t v;
 
-	while (r < len) {
-		if (doc[r] == '[' && r + 1 < len && doc[r + 1] == '\n') {
-			size_t q = r + 2;
+	if (!s)
+		return NULL;
+	switch (type) {
+	case SCOLS_JSON_NUMBER:
+		if (!parse_u64(s, &v, NULL))
+			return json_object_new_uint64(v);
+		break;
+	case SCOLS_JSON_BOOLEAN:
+		return json_object_new_boolean(!strcmp(s, "yes") || !strcmp(s, "true") ||
+					       !strcmp(s, "1"));
+	case SCOLS_JSON_ARRAY_STRING:
+		a = json_object_new_array();
+		while (a && *s) {
+			size_t len = strcspn(s, "\n");
 
-			while (q < len && doc[q] == ' ')
-				q++;
-			if (len - q >= 5 && !memcmp(doc + q, "null\n", 5)) {
-				q += 5;
-				while (q < len && doc[q] == ' ')
-					q++;
-				if (q < len && doc[q] == ']') {
-					doc[w++] = '[';
-					doc[w++] = ']';
-					r = q + 1;
-					continue;
-				}
-			}
+			json_object_array_add(a, json_object_new_string_len(s, (int)len));
+			s += len + (s[len] == '\n');
 		}
-		doc[w++] = doc[r++];
+		return a;
 	}
-	if (w < len)
-		doc[w] = '\0';
-	return w;
+	return json_object_new_string(s);
 }
 
-/* Prints TB (JSON mode) into a malloc'd string (*LEN bytes), with empty
- * array cells rewritten to [] (json_empty_arrays).  NULL on error (reported). */
-static char *print_to_mem(struct libscols_table *tb, size_t *len, const struct outopts *o)
+/* The JSON object of line LN of TB (keys: column names, lower case). */
+static struct json_object *line_json(struct libscols_table *tb, struct libscols_line *ln)
 {
-	char *buf = NULL;
-	FILE *mem = open_memstream(&buf, len);
-	int r;
+	struct json_object *obj = json_object_new_object();
+	size_t i, ncols = scols_table_get_ncols(tb);
 
-	if (!mem) {
-		hv_err_nomem();
-		return NULL;
+	for (i = 0; obj && i < ncols; i++) {
+		struct libscols_column *cl = scols_table_get_column(tb, i);
+		char key[64];
+
+		if (scols_column_is_hidden(cl))
+			continue;
+		snprintf(key, sizeof(key), "%s", scols_column_get_name(cl));
+		json_object_object_add(obj, lower(key),
+				       cell_json(scols_cell_get_data(scols_line_get_cell(ln, i)),
+						 scols_column_get_json_type(cl)));
 	}
-	scols_table_set_stream(tb, mem);
-	r = scols_print_table(tb);
-	scols_table_set_stream(tb, o->out);
-	if (fclose(mem) || r) {
-		free(buf);
-		hv_err("cannot print table");
+	return obj;
+}
+
+/* TB as a JSON array of objects, one object for a summary, or null for a
+ * table without columns (its data could not be read). */
+static struct json_object *table_json(struct libscols_table *tb)
+{
+	struct json_object *arr;
+	size_t i, n = scols_table_get_nlines(tb);
+
+	if (!scols_table_get_ncols(tb))
 		return NULL;
+	if (n == 1 && scols_line_get_userdata(scols_table_get_line(tb, 0)) == &kv_marker)
+		return line_json(tb, scols_table_get_line(tb, 0));
+	arr = json_object_new_array();
+	for (i = 0; arr && i < n; i++)
+		json_object_array_add(arr, line_json(tb, scols_table_get_line(tb, i)));
+	return arr;
+}
+
+/* Prints DOC (freed) pretty to O->out.  Returns 0 or -1. */
+static int json_print(struct json_object *doc, const struct outopts *o)
+{
+	const char *s;
+
+	if (!doc)
+		return hv_err_nomem();
+	s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+					   JSON_C_TO_STRING_SPACED |
+					   JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (s)
+		fprintf(o->out, "%s\n", s);
+	json_object_put(doc);
+	return s ? 0 : hv_err_nomem();
+}
+
+/* ---- printing -------------------------------------------------------------- */
+
+/* Before libsmartcols prints: a missing value, or an empty list, is "-";
+ * the -x column sorts the lines. */
+static int table_prepare(struct libscols_table *tb, const struct outopts *o)
+{
+	size_t i, j, ncols = scols_table_get_ncols(tb), n = scols_table_get_nlines(tb);
+
+	for (i = 0; !o->json && i < n; i++) {
+		struct libscols_line *ln = scols_table_get_line(tb, i);
+
+		for (j = 0; j < ncols; j++) {
+			const char *s = scols_cell_get_data(scols_line_get_cell(ln, j));
+
+			if ((!s || !*s) && table_set(ln, j, "-"))
+				return -1;
+		}
 	}
-	*len = json_empty_arrays(buf, *len);
-	return buf;
+	if (!o->sort)
+		return 0;
+	for (j = 0; j < ncols; j++) {
+		struct libscols_column *cl = scols_table_get_column(tb, j);
+
+		if (!strcasecmp(scols_column_get_name(cl), o->sort))
+			return scols_sort_table(tb, cl) ? hv_err_nomem() : 0;
+	}
+	return 0;
+}
+
+/* table_print(): contract (arguments, units, errors) in table.h. */
+int table_print(struct libscols_table *tb, const struct outopts *o)
+{
+	return table_print_all(&tb, 1, o);
 }
 
 /* table_print_all(): contract (arguments, units, errors) in table.h. */
@@ -228,44 +390,67 @@ int table_print_all(struct libscols_table **tbs, size_t n, const struct outopts 
 {
 	size_t i, printed = 0;
 
-	if (!o->json) {
-		for (i = 0; i < n; i++) {
-			if (!scols_table_get_nlines(tbs[i]))
-				continue;
-			if (printed++)
-				fputc('\n', o->out);
-			if (table_print(tbs[i], o))
-				return -1;
-		}
-		return 0;
-	}
-	/* One JSON document: "{\n" + inner of each "{\n<inner>\n}\n", joined
-	 * by ",\n", + "\n}\n". */
-	fputs("{\n", o->out);
-	for (i = 0; i < n; i++) {
-		size_t len;
-		char *doc = print_to_mem(tbs[i], &len, o);
-		char *start, *end;
+	if (o->json) {
+		struct json_object *doc = json_object_new_object();
 
-		if (!doc)
-			return -1;
-		start = strchr(doc, '{');
-		end = strrchr(doc, '}');
-		if (!start || !end || end < start) {
-			free(doc);
-			return hv_err("unexpected JSON from libsmartcols");
+		for (i = 0; doc && i < n; i++) {
+			if (o->sort && table_prepare(tbs[i], o))
+				return -1;
+			json_object_object_add(doc, scols_table_get_name(tbs[i]),
+					       table_json(tbs[i]));
 		}
-		start++;
-		if (*start == '\n')
-			start++;
-		while (end > start && end[-1] == '\n')
-			end--;
-		if (i)
-			fputs(",\n", o->out);
-		fwrite(start, 1, (size_t)(end - start), o->out);
-		free(doc);
+		return json_print(doc, o);
 	}
-	fputs("\n}\n", o->out);
+	for (i = 0; i < n; i++) {
+		if ((n > 1 && !scols_table_get_nlines(tbs[i])) || !scols_table_get_ncols(tbs[i]))
+			continue;
+		if (printed++)
+			fputc('\n', o->out);
+		if (table_prepare(tbs[i], o))
+			return -1;
+		scols_table_set_stream(tbs[i], o->out);
+		if (scols_print_table(tbs[i]))
+			return hv_err("cannot print table");
+	}
+	return 0;
+}
+
+/* table_one_section(): contract (arguments, units, errors) in table.h. */
+int table_one_section(const char *cmd, const char *section, const char *const *names,
+		      const struct outopts *o)
+{
+	size_t i, n = 0;
+	char list[128] = "";
+
+	while (names[n])
+		n++;
+	for (i = 0; i < n; i++) {
+		if (section && !strcmp(section, names[i]))
+			return (int)i;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i ? (i + 1 == n ? " or " : ", ") : "", names[i]);
+	}
+	if (section)
+		return hv_err("%s: unknown section '%s' (%s)", cmd, section, list);
+	if (o->raw || o->pairs)
+		return hv_err("%s: --%s prints one table: name a section (%s)", cmd,
+			      o->raw ? "raw" : "pairs", list);
+	return (int)n;
+}
+
+/* ---- key/value summaries ---------------------------------------------------- */
+
+/* Adds KEY of JSON_TYPE with value VAL (owned, may be NULL). */
+static int kv_put(struct kvtable *kv, const char *key, int json_type, char *val)
+{
+	if (kv->n == KV_MAX) {
+		free(val);
+		return hv_err("too many summary fields");
+	}
+	snprintf(kv->e[kv->n].key, sizeof(kv->e[kv->n].key), "%s", key);
+	kv->e[kv->n].json_type = json_type;
+	kv->e[kv->n].val = val;
+	kv->n++;
 	return 0;
 }
 
@@ -273,19 +458,43 @@ int table_print_all(struct libscols_table **tbs, size_t n, const struct outopts 
 int kv_add(struct kvtable *kv, const char *key, int json_type, const char *fmt, ...)
 {
 	va_list ap;
+	char *val;
 	int r;
 
-	if (kv->n == KV_MAX)
-		return hv_err("too many summary fields");
-	snprintf(kv->e[kv->n].key, sizeof(kv->e[kv->n].key), "%s", key);
-	kv->e[kv->n].json_type = json_type;
 	va_start(ap, fmt);
-	r = vasprintf(&kv->e[kv->n].val, fmt, ap);
+	r = vasprintf(&val, fmt, ap);
 	va_end(ap);
 	if (r < 0)
 		return hv_err_nomem();
-	kv->n++;
-	return 0;
+	return kv_put(kv, key, json_type, val);
+}
+
+/* kv_add_missing(): contract (arguments, units, errors) in table.h. */
+int kv_add_missing(struct kvtable *kv, const char *key, int json_type)
+{
+	return kv_put(kv, key, json_type, NULL);
+}
+
+/* Lower-cases S in place. */
+static char *lower(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+/* kv_add_cell(): contract (arguments, units, errors) in table.h. */
+int kv_add_cell(struct kvtable *kv, const struct colinfo *c, const char *val,
+		const struct outopts *o)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%s", o->json && c->json_name ? c->json_name : c->name);
+	lower(key);
+	return val ? kv_add(kv, key, c->json_type, "%s", val)
+		   : kv_add_missing(kv, key, c->json_type);
 }
 
 /* kv_free(): contract (arguments, units, errors) in table.h. */
@@ -302,22 +511,21 @@ void kv_free(struct kvtable *kv)
 struct libscols_table *kv_table(const struct kvtable *kv, const char *name,
 				const struct outopts *o)
 {
+	int rows = !o->json && !o->raw && !o->pairs;	/* "key value" lines */
 	struct outopts ko = *o;
 	struct libscols_table *tb;
 	struct libscols_line *ln = NULL;
 	size_t i;
 
-	if (!o->json) {
-		/* text: "key value" rows, no headings */
-		ko.noheadings = 1;
-		tb = table_new(name, &ko);
-		if (!tb)
-			return NULL;
-		if (!scols_table_new_column(tb, "FIELD", 0, 0) ||
-		    !scols_table_new_column(tb, "VALUE", 0, 0)) {
-			hv_err_nomem();
+	ko.noheadings = rows || o->noheadings;
+	tb = table_new(name, &ko);
+	if (!tb)
+		return NULL;
+	if (rows) {
+		if (!table_column_setup(tb, "FIELD", 0, 0, SCOLS_JSON_STRING, &ko))
 			goto fail;
-		}
+		if (!table_column_setup(tb, "VALUE", 0, 0, SCOLS_JSON_ARRAY_STRING, &ko))
+			goto fail;
 		for (i = 0; i < kv->n; i++) {
 			ln = table_new_line(tb);
 			if (!ln || table_set(ln, 0, kv->e[i].key) ||
@@ -326,23 +534,20 @@ struct libscols_table *kv_table(const struct kvtable *kv, const char *name,
 		}
 		return tb;
 	}
-	tb = table_new(name, o);
-	if (!tb)
-		return NULL;
 	for (i = 0; i < kv->n; i++) {
-		int flags = kv->e[i].json_type == SCOLS_JSON_ARRAY_STRING ? SCOLS_FL_WRAP : 0;
-		struct libscols_column *cl = scols_table_new_column(tb, kv->e[i].key, 0, flags);
+		char col[32];
+		size_t k;
 
-		if (!cl || scols_column_set_json_type(cl, kv->e[i].json_type) ||
-		    (flags && (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-							 scols_wrapnl_nextchunk, NULL) ||
-			       scols_column_set_safechars(cl, "\n")))) {
-			hv_err_nomem();
+		/* --raw/--pairs headings are upper case, as every column's */
+		for (k = 0; kv->e[i].key[k] && k + 1 < sizeof(col); k++)
+			col[k] = (char)(o->json ? kv->e[i].key[k]
+					 : toupper((unsigned char)kv->e[i].key[k]));
+		col[k] = '\0';
+		if (!table_column_setup(tb, col, 0, 0, kv->e[i].json_type, &ko))
 			goto fail;
-		}
 	}
 	ln = table_new_line(tb);
-	if (!ln)
+	if (!ln || scols_line_set_userdata(ln, &kv_marker))
 		goto fail;
 	for (i = 0; i < kv->n; i++)
 		if (table_set(ln, i, kv->e[i].val))
@@ -352,6 +557,8 @@ fail:
 	scols_unref_table(tb);
 	return NULL;
 }
+
+/* ---- streamed tables --------------------------------------------------------- */
 
 /* tstream_begin(): contract (arguments, units, errors) in table.h. */
 void tstream_begin(struct tstream *ts, struct libscols_table *tb,
@@ -367,47 +574,32 @@ void tstream_begin(struct tstream *ts, struct libscols_table *tb,
 static int tstream_flush(struct tstream *ts)
 {
 	const struct outopts *o = ts->o;
+	size_t i, n = scols_table_get_nlines(ts->tb);
 
 	if (!ts->pending)
 		return 0;
 	if (!o->json) {
 		/* The header is printed with the first range only; a range
 		 * does not end its last line. */
-		if (scols_table_print_range(ts->tb, NULL, NULL))
+		if (table_prepare(ts->tb, o) || scols_table_print_range(ts->tb, NULL, NULL))
 			return hv_err("cannot print table");
 		fputc('\n', o->out);
 	} else {
-		size_t len;
-		char *doc = print_to_mem(ts->tb, &len, o);
-		char *close, *cut, *open;
+		/* one document: the member's array, one object per line */
+		if (!ts->flushed)
+			fprintf(o->out, "{\n  \"%s\": [\n", scols_table_get_name(ts->tb));
+		for (i = 0; i < n; i++) {
+			struct json_object *obj = line_json(ts->tb, scols_table_get_line(ts->tb, i));
+			const char *s = obj ? json_object_to_json_string_ext(obj,
+						JSON_C_TO_STRING_SPACED |
+						JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
 
-		if (!doc)
-			return -1;
-		close = strrchr(doc, ']');
-		cut = close;
-		while (cut && cut > doc && cut[-1] != '\n')
-			cut--;
-		if (cut && cut > doc)
-			cut--;			/* at the '\n' before "   ]" */
-		open = strchr(doc, '[');
-		open = open ? strchr(open, '{') : NULL;
-		if (!close || !open || cut <= open) {
-			free(doc);
-			return hv_err("unexpected JSON from libsmartcols");
-		}
-		if (!ts->flushed) {
-			fwrite(doc, 1, (size_t)(cut - doc), o->out);
-			ts->json_tail = strdup(cut);
-			if (!ts->json_tail) {
-				free(doc);
+			if (s)
+				fprintf(o->out, "%s    %s", ts->flushed || i ? ",\n" : "", s);
+			json_object_put(obj);
+			if (!s)
 				return hv_err_nomem();
-			}
-		} else {
-			/* libsmartcols separates objects with "},{" */
-			fputc(',', o->out);
-			fwrite(open, 1, (size_t)(cut - open), o->out);
 		}
-		free(doc);
 	}
 	scols_table_remove_lines(ts->tb);
 	ts->pending = 0;
@@ -427,25 +619,17 @@ struct libscols_line *tstream_line(struct tstream *ts)
 /* tstream_end(): contract (arguments, units, errors) in table.h. */
 int tstream_end(struct tstream *ts)
 {
-	int r = 0;
-
-	if (!ts->flushed) {
-		/* everything fitted in one batch: a plain table */
-		r = table_print(ts->tb, ts->o);
-	} else if (tstream_flush(ts)) {
-		r = -1;
-	} else if (ts->o->json) {
-		fputs(ts->json_tail, ts->o->out);
-	}
-	free(ts->json_tail);
-	ts->json_tail = NULL;
-	return r;
+	if (!ts->flushed)	/* everything fitted in one batch: a plain table */
+		return table_print(ts->tb, ts->o);
+	if (tstream_flush(ts))
+		return -1;
+	if (ts->o->json)
+		fputs("\n  ]\n}\n", ts->o->out);
+	return 0;
 }
 
 /* tstream_abort(): contract (arguments, units, errors) in table.h. */
 void tstream_abort(struct tstream *ts)
 {
 	scols_table_remove_lines(ts->tb);
-	free(ts->json_tail);
-	ts->json_tail = NULL;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* fixture.c - fake hv_iommu tree and hvctl runner (see fixture.h). */
 #include "config.h"
 
@@ -23,9 +24,9 @@ static const struct {
 	const char *path;
 	const char *content;
 } files[] = {
-	{ "/proc/mounts",
-	  "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
-	  "debugfs /sys/kernel/debug debugfs rw,nosuid,nodev,noexec,relatime 0 0\n" },
+	{ "/proc/self/mountinfo",
+	  "22 1 0:21 / /sys rw,nosuid,nodev,noexec,relatime shared:7 - sysfs sysfs rw\n"
+	  "33 22 0:7 / /sys/kernel/debug rw,nosuid,nodev,noexec,relatime shared:15 - debugfs debugfs rw\n" },
 	{ "/sys/module/hv_iommu/parameters/pci_devs_to_skip", "(0000:00:05.0)\n" },
 	{ "/sys/module/hv_iommu/parameters/attach_mode", "auto\n" },
 	{ "/sys/module/hv_iommu/parameters/backend", "auto\n" },
@@ -67,6 +68,22 @@ static const struct {
 	{ "/sys/kernel/debug/hv_iommu/mappings/2",
 	  "0x0000000000001000-0x0000000000001fff 0x0000000000042000 rw\n" },
 	{ "/sys/kernel/debug/hv_iommu/mappings/3", "" },
+	/* what list-devices reads besides the modalias */
+	{ "/sys/bus/pci/devices/0000:00:03.0/numa_node", "0\n" },
+	{ "/sys/bus/pci/devices/0000:00:03.0/net/eth0/ifindex", "2\n" },
+	{ "/sys/bus/pci/devices/0000:00:05.0/numa_node", "-1\n" },
+	{ "/sys/kernel/security/lockdown", "[none] integrity confidentiality\n" },
+};
+
+/* Links, as sysfs has them (targets relative to the device directory). */
+static const struct {
+	const char *path;
+	const char *target;
+} links[] = {
+	{ "/sys/bus/pci/devices/0000:00:03.0/driver", "../../../bus/pci/drivers/virtio-pci" },
+	{ "/sys/bus/pci/devices/0000:00:03.0/iommu_group", "../../../kernel/iommu_groups/3" },
+	{ "/sys/bus/pci/devices/0000:00:05.0/driver", "../../../bus/pci/drivers/vfio-pci" },
+	{ "/sys/bus/pci/devices/0000:00:05.0/iommu_group", "../../../kernel/iommu_groups/5" },
 };
 
 /* mkdir -p of the parent directories of PATH. */
@@ -161,6 +178,13 @@ char *fx_create(void)
 	chmod(root, 0755);	/* traversable by the unprivileged child */
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		fx_write(root, files[i].path, files[i].content);
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "%s%s", root, links[i].path);
+		if (symlink(links[i].target, p))
+			fail_msg("symlink %s: %s", p, strerror(errno));
+	}
 	return root;
 }
 

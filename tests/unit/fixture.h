@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fixture.h - a fake hv_iommu file tree for end-to-end tests of hvctl.
  *
  * fx_create() builds, in a fresh temporary directory used as $HVCTL_ROOT,
  * the files hvctl reads (doc/interfaces.md): /sys/module/hv_iommu/...,
  * /sys/class/iommu/hv_iommu/..., /sys/kernel/debug/hv_iommu/...,
- * /sys/bus/pci/devices/BDF/modalias and /proc/mounts.  fx_run() runs the
- * built hvctl ($HVCTL) on it.  Helpers abort the test (cmocka fail) on
+ * /sys/bus/pci/devices/BDF/{modalias,driver,...} and /proc/self/mountinfo.
+ * fx_run() runs the built hvctl ($HVCTL) on it.  Helpers abort the test (cmocka fail) on
  * any setup error. */
 #ifndef HVCTL_TEST_FIXTURE_H
 #define HVCTL_TEST_FIXTURE_H

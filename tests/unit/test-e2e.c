@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test-e2e.c - end-to-end tests: the built hvctl ($HVCTL) run against a
  * fixture tree under $HVCTL_ROOT (fixture.c), checking stdout, stderr and
  * exit codes, and that failed changes leave the files unchanged. */
@@ -6,11 +7,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdint.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "fixture.h"
 
@@ -56,6 +60,95 @@ static int have_hwdb(void)
 {
 	return !access("/etc/udev/hwdb.bin", R_OK) || !access("/usr/lib/udev/hwdb.bin", R_OK) ||
 	       !access("/lib/udev/hwdb.bin", R_OK);
+}
+
+/* Parses a JSON document (the test fails if it is not one). */
+static struct json_object *json_doc(const char *text)
+{
+	struct json_object *j = json_tokener_parse(text);
+
+	if (!j)
+		fail_msg("not a JSON document:\n%s", text);
+	return j;
+}
+
+/* The value at PATH ("domains/2/id": member names, array indexes), which
+ * must exist; *NUL is set when it is JSON null. */
+static struct json_object *jget(struct json_object *j, const char *path)
+{
+	char buf[256], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (json_object_is_type(j, json_type_array)) {
+			size_t i = strtoul(tok, NULL, 10);
+
+			if (i >= json_object_array_length(j))
+				fail_msg("%s: no element %zu", path, i);
+			j = json_object_array_get_idx(j, i);
+		} else if (!json_object_is_type(j, json_type_object) ||
+			   !json_object_object_get_ex(j, tok, &j)) {
+			fail_msg("%s: no member '%s'", path, tok);
+		}
+	}
+	return j;
+}
+
+static void assert_jstr(struct json_object *doc, const char *path, const char *want)
+{
+	struct json_object *j = jget(doc, path);
+
+	if (!json_object_is_type(j, json_type_string) || strcmp(json_object_get_string(j), want))
+		fail_msg("%s: want \"%s\", got %s", path, want, json_object_to_json_string(j));
+}
+
+static void assert_jnum(struct json_object *doc, const char *path, uint64_t want)
+{
+	struct json_object *j = jget(doc, path);
+
+	if (!json_object_is_type(j, json_type_int) || json_object_get_uint64(j) != want)
+		fail_msg("%s: want %llu, got %s", path, (unsigned long long)want,
+			 json_object_to_json_string(j));
+}
+
+static void assert_jnull(struct json_object *doc, const char *path)
+{
+	struct json_object *j = jget(doc, path);
+
+	if (j)
+		fail_msg("%s: want null, got %s", path, json_object_to_json_string(j));
+}
+
+/* No string anywhere in J is "-" (missing values are null). */
+static void assert_no_dash(struct json_object *j)
+{
+	size_t i;
+
+	if (json_object_is_type(j, json_type_string))
+		assert_string_not_equal(json_object_get_string(j), "-");
+	else if (json_object_is_type(j, json_type_array))
+		for (i = 0; i < json_object_array_length(j); i++)
+			assert_no_dash(json_object_array_get_idx(j, i));
+	else if (json_object_is_type(j, json_type_object)) {
+		json_object_object_foreach(j, key, val) {
+			(void)key;
+			assert_no_dash(val);
+		}
+	}
+}
+
+/* Every line of TEXT has at most WIDTH characters. */
+static void assert_width(const char *text, size_t width)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		if (len > width)
+			fail_msg("line of %zu > %zu columns: '%.*s'", len, width, (int)len, p);
+		p += len + (p[len] == '\n');
+	}
 }
 
 static void test_list_domains(void **state)
@@ -112,30 +205,36 @@ static void test_list_domains(void **state)
 static void test_list_domains_json(void **state)
 {
 	const char *root = *state;
+	struct json_object *doc;
 	struct run r;
 
 	RUN(&r, root, "list-domains", "--json");
 	assert_ok(&r);
-	assert_true(!strncmp(r.out, "{\n   \"domains\": [\n", 18));
-	assert_contains(r.out,
-		"      },{\n"
-		"         \"id\": 1,\n"
-		"         \"type\": \"paging\",\n"
-		"         \"mode\": \"domain\",\n"
-		"         \"partition\": \"self\",\n"
-		"         \"devices\": [\n"
-		"             \"0000:00:03.0\"\n"
-		"         ],\n"
-		"         \"mapped_bytes\": 67108864,\n"
-		"         \"mappings\": 12,\n"
-		"         \"state\": \"live\"\n"
-		"      },{\n");
-	assert_contains(r.out, "\"id\": 4294967295,");
+	doc = json_doc(r.out);
+	assert_jnum(doc, "domains/2/id", 1);
+	assert_jstr(doc, "domains/2/type", "paging");
+	assert_jstr(doc, "domains/2/devices/0", "0000:00:03.0");
+	assert_jnum(doc, "domains/2/mapped_bytes", 67108864);
+	assert_jnum(doc, "domains/2/mappings", 12);
+	assert_jstr(doc, "domains/2/state", "live");
+	assert_jnum(doc, "domains/1/id", 4294967295u);
+	/* partition: a number (direct), else null; never "self" or "-" */
+	assert_jnum(doc, "domains/3/partition", 7);
+	assert_jnull(doc, "domains/2/partition");
+	assert_jnull(doc, "domains/4/partition");
 	/* an empty device list is an empty array */
-	assert_contains(r.out, "\"partition\": \"-\",\n         \"devices\": [],\n");
-	assert_null(strstr(r.out, "null"));
-	assert_contains(r.out, "\"devices\": [\n             \"0000:00:02.0\", \"0000:00:04.0\"\n");
-	assert_contains(r.out, "\"state\": \"stranded\"");
+	assert_int_equal(json_object_array_length(jget(doc, "domains/4/devices")), 0);
+	assert_jstr(doc, "domains/0/devices/1", "0000:00:04.0");
+	assert_jstr(doc, "domains/5/state", "stranded");
+	assert_no_dash(doc);
+	json_object_put(doc);
+	run_free(&r);
+
+	/* -o ID,ID: one "id" key per object */
+	RUN(&r, root, "list-domains", "-J", "-o", "ID,ID,id,TYPE");
+	assert_ok(&r);
+	assert_contains(r.out, "\"id\": 0,\n      \"type\": \"identity\"\n");
+	assert_null(strstr(r.out, "\"id\": 0,\n      \"id\""));
 	run_free(&r);
 }
 
@@ -147,28 +246,45 @@ static void test_show_domain(void **state)
 	RUN(&r, root, "show-domain", "1");
 	assert_ok(&r);
 	assert_contains(r.out, "id        1\n");
-	assert_contains(r.out, "mapped    64M (67108864 bytes)\n");
+	assert_contains(r.out, "mapped    64M\n");
 	assert_contains(r.out, "\nBDF          NAME");
 	assert_contains(r.out, "0000:00:03.0 ");
 	assert_contains(r.out, have_hwdb() ? "Red Hat, Inc." : "1af4:1000");
 	assert_contains(r.out, " attached ");
 	run_free(&r);
 
-	/* the stranded domain: device with a refused detach, no hwdb name */
+	/* the stranded domain: device with a refused detach, no hwdb name;
+	 * the domain is one object, missing values null */
 	RUN(&r, root, "show-domain", "4", "--json");
 	assert_ok(&r);
-	assert_contains(r.out, "   \"domain\": [\n      {\n         \"id\": 4,\n");
-	assert_contains(r.out, "\"state\": \"stranded\"");
-	assert_contains(r.out,
-		"   \"devices\": [\n"
-		"      {\n"
-		"         \"bdf\": \"0000:00:06.0\",\n"
-		"         \"name\": \"f00d:abce\",\n"
-		"         \"state\": \"detach-failed\",\n"
-		"         \"status\": \"0x19\"\n"
-		"      }\n"
-		"   ]\n"
-		"}\n");
+	{
+		struct json_object *doc = json_doc(r.out);
+
+		assert_true(json_object_is_type(jget(doc, "domain"), json_type_object));
+		assert_jnum(doc, "domain/id", 4);
+		assert_jstr(doc, "domain/state", "stranded");
+		assert_jnull(doc, "domain/partition");
+		assert_jstr(doc, "devices/0/bdf", "0000:00:06.0");
+		assert_jstr(doc, "devices/0/name", "f00d:abce");
+		assert_jstr(doc, "devices/0/state", "detach-failed");
+		assert_jstr(doc, "devices/0/status", "0x19");
+		assert_int_equal(json_object_array_length(jget(doc, "devices")), 1);
+		assert_no_dash(doc);
+		json_object_put(doc);
+	}
+	run_free(&r);
+
+	/* devices with no debugfs record and no sysfs entry: null, not "-" */
+	RUN(&r, root, "show-domain", "0", "-J");
+	assert_ok(&r);
+	{
+		struct json_object *doc = json_doc(r.out);
+
+		assert_jnull(doc, "devices/0/name");
+		assert_jnull(doc, "devices/0/state");
+		assert_jnull(doc, "devices/0/status");
+		json_object_put(doc);
+	}
 	run_free(&r);
 
 	RUN(&r, root, "show-domain", "2", "-o", "BDF,NAME,LOGICAL_ID");
@@ -180,7 +296,11 @@ static void test_show_domain(void **state)
 	assert_fails(&r, 1, "no domain with id 7");
 	run_free(&r);
 	RUN(&r, root, "show-domain", "seven");
-	assert_fails(&r, 2, "invalid domain id 'seven': expected a number");
+	assert_fails(&r, 2, "invalid domain id 'seven': expected a number (decimal or 0x)");
+	run_free(&r);
+	/* a number, but not a 32-bit domain id */
+	RUN(&r, root, "show-domain", "4294967296");
+	assert_fails(&r, 2, "invalid domain id '4294967296': out of range (0 to 4294967295)");
 	run_free(&r);
 	RUN(&r, root, "show-domain");
 	assert_fails(&r, 2, "show-domain: missing domain id");
@@ -202,24 +322,18 @@ static void test_mappings(void **state)
 
 	RUN(&r, root, "mappings", "1", "--json");
 	assert_ok(&r);
-	assert_string_equal(r.out,
-		"{\n"
-		"   \"mappings\": [\n"
-		"      {\n"
-		"         \"iova_first\": \"0x0000000100000000\",\n"
-		"         \"iova_last\": \"0x00000001001fffff\",\n"
-		"         \"size\": 2097152,\n"
-		"         \"phys\": \"0x000000012c400000\",\n"
-		"         \"perm\": \"rw\"\n"
-		"      },{\n"
-		"         \"iova_first\": \"0x0000000100200000\",\n"
-		"         \"iova_last\": \"0x0000000100200fff\",\n"
-		"         \"size\": 4096,\n"
-		"         \"phys\": \"0x0000000200000000\",\n"
-		"         \"perm\": \"r\"\n"
-		"      }\n"
-		"   ]\n"
-		"}\n");
+	{
+		struct json_object *doc = json_doc(r.out);
+
+		assert_jstr(doc, "mappings/0/iova_first", "0x0000000100000000");
+		assert_jstr(doc, "mappings/0/iova_last", "0x00000001001fffff");
+		assert_jnum(doc, "mappings/0/size", 2097152);
+		assert_jstr(doc, "mappings/0/phys", "0x000000012c400000");
+		assert_jstr(doc, "mappings/0/perm", "rw");
+		assert_jnum(doc, "mappings/1/size", 4096);
+		assert_jstr(doc, "mappings/1/perm", "r");
+		json_object_put(doc);
+	}
 	run_free(&r);
 
 	/* an empty domain: nothing in a table, an empty array in JSON */
@@ -229,7 +343,7 @@ static void test_mappings(void **state)
 	run_free(&r);
 	RUN(&r, root, "mappings", "3", "-J");
 	assert_ok(&r);
-	assert_string_equal(r.out, "{\n   \"mappings\": [\n\n   ]\n}\n");
+	assert_string_equal(r.out, "{\n  \"mappings\": [\n  ]\n}\n");
 	run_free(&r);
 
 	RUN(&r, root, "mappings", "9");
@@ -272,9 +386,15 @@ static void test_mappings_many(void **state)
 	for (p = r.out; (p = strstr(p, "\"iova_first\"")); p++)
 		lines++;
 	assert_int_equal(lines, n);
-	assert_non_null(strstr(r.out, "      },{\n         \"iova_first\": \"0x0000000001000000\"\n"));
-	assert_null(strstr(r.out, "}\n{"));	/* one document */
-	assert_contains(r.out, "\"0x000000000270f000\"\n      }\n   ]\n}\n");
+	{
+		/* one document */
+		struct json_object *doc = json_doc(r.out);
+
+		assert_int_equal(json_object_array_length(jget(doc, "mappings")), n);
+		assert_jstr(doc, "mappings/4096/iova_first", "0x0000000001000000");
+		assert_jstr(doc, "mappings/9999/iova_first", "0x000000000270f000");
+		json_object_put(doc);
+	}
 	run_free(&r);
 }
 
@@ -327,13 +447,17 @@ static void test_skip_list(void **state)
 	fx_write(root, PARAM_SKIP, "(0000:00:05.0)(0000:00:07.0)\n");
 	RUN(&r, root, "skip", "list", "--json");
 	assert_ok(&r);
-	assert_contains(r.out, "   \"skip\": [\n");
-	assert_contains(r.out,
-		"         \"bdf\": \"0000:00:07.0\",\n"
-		"         \"name\": \"-\",\n"
-		"         \"skipped\": false,\n"
-		"         \"reason\": \"-\"\n");
-	assert_contains(r.out, "\"skipped\": true,");
+	{
+		struct json_object *doc = json_doc(r.out);
+
+		assert_jstr(doc, "skip/1/bdf", "0000:00:07.0");
+		assert_jnull(doc, "skip/1/name");
+		assert_false(json_object_get_boolean(jget(doc, "skip/1/skipped")));
+		assert_jnull(doc, "skip/1/reason");
+		assert_true(json_object_get_boolean(jget(doc, "skip/0/skipped")));
+		assert_jstr(doc, "skip/0/reason", "pci_devs_to_skip");
+		json_object_put(doc);
+	}
 	run_free(&r);
 }
 
@@ -408,24 +532,26 @@ static void test_skip_add_remove(void **state)
 static void test_status(void **state)
 {
 	const char *root = *state;
+	struct json_object *doc;
 	struct run r;
 
 	RUN(&r, root, "status");
 	assert_ok(&r);
 	assert_string_equal(r.out,
-		"backend             sim\n"
-		"role                root\n"
-		"attach_mode         auto\n"
-		"skip                0000:00:05.0\n"
-		"domains_in_use      4\n"
-		"identity_domains    1\n"
-		"blocked_domains     1\n"
-		"paging_domains      4\n"
-		"stranded_domains    1\n"
-		"deposit_calls       2\n"
-		"deposit_pages       512\n"
-		"resumes             7\n"
-		"pinned_leaked_pages 3\n"
+		"backend               sim\n"
+		"role                  root\n"
+		"attach_mode           auto\n"
+		"skip                  0000:00:05.0\n"
+		"domains_in_use        4\n"
+		"identity_domains      1\n"
+		"blocked_domains       1\n"
+		"paging_domains        4\n"
+		"stranded_domains      1\n"
+		"detach_failed_devices 1\n"
+		"deposit_calls         2\n"
+		"deposit_pages         512\n"
+		"resumes               7\n"
+		"pinned_leaked_pages   3\n"
 		"\n"
 		"NAME                   CODE CALLS  REPS FAILURES\n"
 		"map_device_gpa_pages   0xb3   130 65536        0\n"
@@ -435,28 +561,418 @@ static void test_status(void **state)
 		"HV_STATUS_INSUFFICIENT_MEMORY  0xb     2\n");
 	run_free(&r);
 
+	/* the summary is one object */
 	RUN(&r, root, "status", "--json");
 	assert_ok(&r);
-	assert_contains(r.out, "{\n   \"status\": [\n      {\n         \"backend\": \"sim\",\n"
-			       "         \"role\": \"root\",\n");
-	assert_contains(r.out, "\"skip\": [\n             \"0000:00:05.0\"\n         ],\n");
-	assert_contains(r.out, "\"domains_in_use\": 4,");
-	assert_contains(r.out, "\"resumes\": 7,\n");
-	assert_contains(r.out, "\"pinned_leaked_pages\": 3\n");
+	doc = json_doc(r.out);
+	assert_true(json_object_is_type(jget(doc, "status"), json_type_object));
+	assert_jstr(doc, "status/backend", "sim");
+	assert_jstr(doc, "status/role", "root");
+	assert_jstr(doc, "status/skip/0", "0000:00:05.0");
+	assert_jnum(doc, "status/domains_in_use", 4);
+	assert_jnum(doc, "status/resumes", 7);
+	assert_jnum(doc, "status/pinned_leaked_pages", 3);
+	assert_jstr(doc, "calls/0/name", "map_device_gpa_pages");
+	assert_jstr(doc, "calls/0/code", "0xb3");
+	assert_jnum(doc, "calls/0/reps", 65536);
+	assert_jstr(doc, "failures/0/status", "HV_STATUS_INSUFFICIENT_MEMORY");
+	json_object_put(doc);
 	run_free(&r);
 
 	/* an empty skip list is an empty array */
 	fx_write(root, PARAM_SKIP, "\n");
 	RUN(&r, root, "status", "--json");
 	assert_ok(&r);
-	assert_contains(r.out, "\"skip\": [],\n");
-	assert_contains(r.out, "   ],\n   \"calls\": [\n");
-	assert_contains(r.out, "\"name\": \"map_device_gpa_pages\",\n         \"code\": \"0xb3\",\n"
-			       "         \"calls\": 130,\n         \"reps\": 65536,\n"
-			       "         \"failures\": 0\n");
-	assert_contains(r.out, "   ],\n   \"failures\": [\n      {\n"
-			       "         \"status\": \"HV_STATUS_INSUFFICIENT_MEMORY\",\n");
+	doc = json_doc(r.out);
+	assert_int_equal(json_object_array_length(jget(doc, "status/skip")), 0);
+	json_object_put(doc);
 	run_free(&r);
+
+	/* one section; -o and -x apply to it */
+	RUN(&r, root, "status", "calls", "-o", "NAME,CALLS", "-x", "CALLS");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"NAME                   CALLS\n"
+		"unmap_device_gpa_pages     3\n"
+		"map_device_gpa_pages     130\n");
+	run_free(&r);
+	RUN(&r, root, "status", "-o", "NAME");
+	assert_fails(&r, 2, "status: --output, --output-all and --sort need a section (calls or failures)");
+	run_free(&r);
+	RUN(&r, root, "status", "bogus");
+	assert_fails(&r, 2, "status: unknown section 'bogus' (summary, calls or failures)");
+	run_free(&r);
+}
+
+/* A list in a summary prints one item per line, as in tables: never the
+ * escaped newline "\x0a" (the kv table had no wrap setup). */
+static void test_summary_lists(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	fx_write(root, PARAM_SKIP, "(0000:00:05.0)(0000:00:04.0)\n");
+	RUN(&r, root, "status");
+	assert_ok(&r);
+	assert_contains(r.out, "skip                  0000:00:05.0\n"
+			       "                      0000:00:04.0\n");
+	assert_null(strstr(r.out, "\\x"));
+	run_free(&r);
+	RUN(&r, root, "show-domain", "0");
+	assert_ok(&r);
+	assert_contains(r.out, "devices   0000:00:02.0\n          0000:00:04.0\n");
+	assert_null(strstr(r.out, "\\x"));
+	run_free(&r);
+}
+
+/* --raw and --pairs print one parseable table: a summary is one row; a
+ * command with several sections needs one named; sizes follow -b. */
+static void test_raw_pairs(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	RUN(&r, root, "show-domain", "1", "summary", "-r");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"ID TYPE MODE PARTITION DEVICES MAPPED MAPPINGS STATE\n"
+		"1 paging domain self 0000:00:03.0 64M 12 live\n");
+	run_free(&r);
+	RUN(&r, root, "show-domain", "1", "-b");
+	assert_ok(&r);
+	assert_contains(r.out, "mapped    67108864\n");
+	run_free(&r);
+	RUN(&r, root, "show-domain", "0", "summary", "-P", "-b");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"ID=\"0\" TYPE=\"identity\" MODE=\"domain\" PARTITION=\"self\" "
+		"DEVICES=\"0000:00:02.0,0000:00:04.0\" MAPPED=\"0\" MAPPINGS=\"0\" STATE=\"live\"\n");
+	run_free(&r);
+	RUN(&r, root, "-P", "list-domains", "-o", "ID,DEVICES", "-t", "identity");
+	assert_ok(&r);
+	assert_string_equal(r.out, "ID=\"0\" DEVICES=\"0000:00:02.0,0000:00:04.0\"\n");
+	run_free(&r);
+	RUN(&r, root, "status", "-r");
+	assert_fails(&r, 2, "status: --raw prints one table: name a section (summary, calls or failures)");
+	run_free(&r);
+	RUN(&r, root, "show-domain", "1", "-P");
+	assert_fails(&r, 2, "show-domain: --pairs prints one table: name a section (summary or devices)");
+	run_free(&r);
+	RUN(&r, root, "status", "summary", "-r", "-n");
+	assert_ok(&r);
+	assert_string_equal(r.out, "sim auto 0000:00:05.0 4 1 1 4 1 1 2 512 7\n");
+	run_free(&r);
+	/* as lsblk: one output format */
+	RUN(&r, root, "-Jr", "show-domain", "0");
+	assert_fails(&r, 2, "options --json, --raw and --pairs are mutually exclusive");
+	run_free(&r);
+	RUN(&r, root, "-J", "list-domains", "--pairs");
+	assert_fails(&r, 2, "options --json, --raw and --pairs are mutually exclusive");
+	run_free(&r);
+}
+
+/* Sorting, all columns, type filter. */
+static void test_sort_filter(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	RUN(&r, root, "list-domains", "-o", "ID", "-x", "MAPPED", "-n");
+	assert_ok(&r);
+	/* MAPPED (hidden) 0B x4 in file order, then 4K, then 64M */
+	assert_string_equal(r.out, "         0\n4294967295\n         3\n         4\n         2\n         1\n");
+	run_free(&r);
+	RUN(&r, root, "list-domains", "-t", "paging", "-o", "ID,TYPE", "-x", "id");
+	assert_ok(&r);
+	assert_string_equal(r.out, "ID TYPE\n 1 paging\n 2 paging\n 3 paging\n 4 paging\n");
+	run_free(&r);
+	RUN(&r, root, "list-domains", "-O", "-n", "-r", "-t", "blocked");
+	assert_ok(&r);
+	assert_string_equal(r.out, "4294967295 blocked domain self - 0B 0 live\n");
+	run_free(&r);
+	RUN(&r, root, "list-domains", "-t", "pageing");
+	assert_fails(&r, 2, "invalid --type 'pageing': expected identity, blocked or paging");
+	run_free(&r);
+	RUN(&r, root, "list-domains", "-x", "NOPE");
+	assert_fails(&r, 2, "unknown sort column 'NOPE' (see hvctl --help)");
+	run_free(&r);
+	RUN(&r, root, "status", "-t", "paging");
+	assert_fails(&r, 2, "status: --type applies to list-domains only");
+	run_free(&r);
+}
+
+/* -w: long names truncate so that tables fit the width. */
+static void test_width(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	RUN(&r, root, "-w", "80", "list-domains");
+	assert_ok(&r);
+	assert_width(r.out, 80);
+	run_free(&r);
+	RUN(&r, root, "-w", "80", "list-devices");
+	assert_ok(&r);
+	assert_width(r.out, 80);
+	run_free(&r);
+	RUN(&r, root, "-w", "60", "show-domain", "1");
+	assert_ok(&r);
+	assert_width(r.out, 60);
+	assert_contains(r.out, "0000:00:03.0 ");
+	run_free(&r);
+	RUN(&r, root, "-w", "5", "list-domains");
+	assert_fails(&r, 2, "invalid width '5': expected 20 to 10000 columns");
+	run_free(&r);
+}
+
+/* list-devices and show-device: sysfs facts (driver, group, vfio, NUMA,
+ * netdev) with hv_iommu's records (domain, mode, state). */
+static void test_devices(void **state)
+{
+	const char *root = *state;
+	struct json_object *doc;
+	struct run r;
+
+	RUN(&r, root, "list-devices", "-o", "BDF,DRIVER,GROUP,VFIO,NUMA,NETDEV,DOMAIN,MODE,STATE,STATUS");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"BDF          DRIVER     GROUP VFIO        NUMA NETDEV DOMAIN MODE          STATE         STATUS\n"
+		"0000:00:03.0 virtio-pci     3 -              0 eth0        1 paging/domain attached         0x0\n"
+		"0000:00:05.0 vfio-pci       5 /dev/vfio/5    - -           2 paging/direct attached         0x0\n"
+		"0000:00:06.0 -              - -              - -           4 paging/domain detach-failed   0x19\n");
+	run_free(&r);
+
+	RUN(&r, root, "show-device", "00:06.0", "--json");
+	assert_ok(&r);
+	doc = json_doc(r.out);
+	assert_jstr(doc, "device/bdf", "0000:00:06.0");
+	assert_jstr(doc, "device/name", "f00d:abce");
+	assert_jnull(doc, "device/driver");
+	assert_jnull(doc, "device/iommu_group");
+	assert_jnum(doc, "device/domain", 4);
+	assert_jstr(doc, "device/state", "detach-failed");
+	assert_jstr(doc, "device/status", "0x19");
+	assert_no_dash(doc);
+	json_object_put(doc);
+	run_free(&r);
+	RUN(&r, root, "show-device", "0000:00:03.0", "-J");
+	assert_ok(&r);
+	doc = json_doc(r.out);
+	assert_jnum(doc, "device/iommu_group", 3);
+	assert_jnum(doc, "device/numa_node", 0);
+	assert_jstr(doc, "device/netdev/0", "eth0");
+	json_object_put(doc);
+	run_free(&r);
+
+	/* a skipped device that has no hv_iommu device record */
+	fx_write(root, "/sys/bus/pci/devices/0000:00:08.0/modalias",
+		 "pci:v0000F00Dd0000ABCFsv00000000sd00000000bcFFsc00i00\n");
+	RUN(&r, root, "show-device", "0000:00:08.0", "-o", "STATE,REASON");
+	assert_ok(&r);
+	assert_string_equal(r.out, "state  skipped\nreason pci_devs_to_skip\n");
+	run_free(&r);
+
+	RUN(&r, root, "show-device", "0000:00:09.0");
+	assert_fails(&r, 1, "no PCI device 0000:00:09.0");
+	run_free(&r);
+	RUN(&r, root, "show-device", "9");
+	assert_fails(&r, 2, "invalid PCI address '9': expected SSSS:BB:DD.F");
+	run_free(&r);
+}
+
+/* A capture read back with --sysroot shows what the tree showed. */
+static void test_capture(void **state)
+{
+	const char *root = *state;
+	static const char *const cmds[][4] = {
+		{ "list-domains", NULL }, { "status", NULL }, { "list-devices", "-O", NULL },
+		{ "skip", "list", NULL }, { "mappings", "1", NULL }, { "show-domain", "4", NULL },
+	};
+	char tar[1024], dir[1024], cmd[4096];
+	struct run r, back;
+	size_t i;
+
+	snprintf(tar, sizeof(tar), "%s.tar", root);
+	snprintf(dir, sizeof(dir), "%s.unpacked", root);
+	RUN(&r, root, "capture", tar);
+	assert_ok(&r);
+	assert_contains(r.out, "captured ");
+	run_free(&r);
+	snprintf(cmd, sizeof(cmd), "mkdir '%s' && tar -xf '%s' -C '%s'", dir, tar, dir);
+	assert_int_equal(system(cmd), 0);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		RUN(&r, root, cmds[i][0], cmds[i][1], cmds[i][2]);
+		back.rc = fx_run("/nonexistent", 0, &back.out, &back.err, "--sysroot", dir,
+				 cmds[i][0], cmds[i][1], cmds[i][2], (char *)NULL);
+		assert_ok(&r);
+		assert_ok(&back);
+		assert_string_equal(back.out, r.out);
+		run_free(&r);
+		run_free(&back);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", dir, tar);
+	assert_int_equal(system(cmd), 0);
+
+	RUN(&r, root, "--sysroot", "/nonexistent", "status");
+	assert_fails(&r, 2, "--sysroot: /nonexistent: No such file or directory");
+	run_free(&r);
+	RUN(&r, root, "--sysroot", tar, "status");	/* removed above */
+	assert_int_equal(r.rc, 2);
+	run_free(&r);
+	RUN(&r, root, "capture");
+	assert_fails(&r, 2, "capture: missing file name (FILE.tar, or - for standard output)");
+	run_free(&r);
+	RUN(&r, root, "capture", "/nonexistent/dir/x.tar");
+	assert_int_equal(r.rc, 1);
+	assert_contains(r.err, "hvctl: capture: /nonexistent/dir/x.tar: ");
+	run_free(&r);
+}
+
+/* Every line of a Prometheus text document: "# HELP name ...",
+ * "# TYPE name counter|gauge" before its samples, or a sample
+ * name{label="value",...} number. */
+static void check_prometheus(const char *text)
+{
+	regex_t sample, type;
+	char typed[64][80];
+	size_t ntyped = 0, i;
+	const char *p = text;
+
+	assert_int_equal(regcomp(&sample, "^([a-zA-Z_:][a-zA-Z0-9_:]*)"
+				 "(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\""
+				 "(,[a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\")*\\})? [0-9]+$",
+				 REG_EXTENDED), 0);
+	assert_int_equal(regcomp(&type, "^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge)$",
+				 REG_EXTENDED), 0);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char line[1024];
+		regmatch_t m[2];
+
+		assert_true(len < sizeof(line));
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (!regexec(&type, line, 2, m, 0)) {
+			assert_true(ntyped < 64);
+			snprintf(typed[ntyped++], sizeof(typed[0]), "%.*s",
+				 (int)(m[1].rm_eo - m[1].rm_so), line + m[1].rm_so);
+		} else if (strncmp(line, "# HELP ", 7)) {
+			if (regexec(&sample, line, 2, m, 0))
+				fail_msg("not a Prometheus sample: '%s'", line);
+			for (i = 0; i < ntyped; i++)
+				if ((size_t)(m[1].rm_eo - m[1].rm_so) == strlen(typed[i]) &&
+				    !strncmp(typed[i], line, strlen(typed[i])))
+					break;
+			if (i == ntyped)
+				fail_msg("sample before its # TYPE: '%s'", line);
+		}
+		p += len + (p[len] == '\n');
+	}
+	regfree(&sample);
+	regfree(&type);
+}
+
+static void test_metrics(void **state)
+{
+	const char *root = *state;
+	struct run r;
+
+	RUN(&r, root, "metrics");
+	assert_ok(&r);
+	check_prometheus(r.out);
+	assert_contains(r.out, "hv_iommu_info{backend=\"sim\",attach_mode=\"auto\"} 1\n");
+	assert_contains(r.out, "hv_iommu_debugfs_readable 1\n");
+	assert_contains(r.out, "hv_iommu_hypercalls_total{call=\"map_device_gpa_pages\"} 130\n");
+	assert_contains(r.out, "hv_iommu_hypercall_failures_total{call=\"unmap_device_gpa_pages\"} 1\n");
+	assert_contains(r.out, "hv_iommu_hypercall_status_total{status=\"HV_STATUS_INSUFFICIENT_MEMORY\"} 2\n");
+	assert_contains(r.out, "hv_iommu_domain_mapped_bytes{domain=\"1\"} 67108864\n");
+	assert_contains(r.out, "hv_iommu_skipped_devices 2\n");
+	assert_contains(r.out, "hv_iommu_device_skipped{bdf=\"0000:00:08.0\",reason=\"pci_devs_to_skip\"} 1\n");
+	assert_contains(r.out, "hv_iommu_detach_failed_devices 1\n");
+	assert_contains(r.out, "hv_iommu_device_detach_failed{bdf=\"0000:00:06.0\"} 1\n");
+	assert_contains(r.out, "hv_iommu_stranded_domains 1\n");
+	run_free(&r);
+
+	/* without debugfs: the sysfs metrics, said so in a metric */
+	fx_remove(root, "/sys/kernel/debug/hv_iommu");
+	RUN(&r, root, "metrics");
+	assert_int_equal(r.rc, 0);
+	check_prometheus(r.out);
+	assert_contains(r.out, "hv_iommu_debugfs_readable 0\n");
+	assert_contains(r.out, "hv_iommu_skip_device{bdf=\"0000:00:05.0\"} 1\n");
+	assert_null(strstr(r.out, "hypercalls_total"));
+	run_free(&r);
+}
+
+/* promtool (Debian's prometheus package) accepts the output. */
+static void test_metrics_promtool(void **state)
+{
+	const char *root = *state;
+	char path[1024], cmd[2048];
+	FILE *f;
+	struct run r;
+
+	if (access("/usr/bin/promtool", X_OK))
+		skip();
+	RUN(&r, root, "metrics");
+	assert_ok(&r);
+	snprintf(path, sizeof(path), "%s.prom", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(r.out, f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+	run_free(&r);
+}
+
+/* The EXAMPLES of hvctl.8 run on the fixture: every line starting with
+ * "hvctl " between .nf and .fi, with hvctl from the build on $PATH. */
+static void test_man_examples(void **state)
+{
+	const char *root = *state;
+	const char *src = getenv("HVCTL_SRCDIR"), *hvctl = getenv("HVCTL");
+	char path[4200], bindir[4200], *line = NULL, *slash;
+	size_t cap = 0, ran = 0;
+	int in_examples = 0, in_nf = 0;
+	FILE *f;
+
+	assert_non_null(src);
+	assert_non_null(hvctl);
+	snprintf(bindir, sizeof(bindir), "%s", hvctl);
+	slash = strrchr(bindir, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/man/hvctl.8", src);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (getline(&line, &cap, f) > 0) {
+		char cmd[8192], ex[2048];
+		size_t i, o = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, ".SH ", 4))
+			in_examples = !strcmp(line, ".SH EXAMPLES");
+		in_nf = !strcmp(line, ".nf") ? 1 : !strcmp(line, ".fi") ? 0 : in_nf;
+		if (!in_examples || !in_nf || strncmp(line, "hvctl ", 6))
+			continue;
+		for (i = 0; line[i] && o + 1 < sizeof(ex); i++)	/* roff: \- is - */
+			if (!(line[i] == '\\' && line[i + 1] == '-'))
+				ex[o++] = line[i];
+		ex[o] = '\0';
+		/* the example goes through the environment: no quoting */
+		setenv("HVCTL_EXAMPLE", ex, 1);
+		snprintf(cmd, sizeof(cmd), "cd '%s' && PATH='%s':$PATH HVCTL_ROOT='%s' "
+			 "sh -ec \"$HVCTL_EXAMPLE\" >/dev/null", root, bindir, root);
+		if (system(cmd))
+			fail_msg("hvctl.8 example failed: %s", ex);
+		ran++;
+	}
+	free(line);
+	fclose(f);
+	if (ran < 10)
+		fail_msg("only %zu examples found in hvctl.8", ran);
 }
 
 static void test_not_loaded(void **state)
@@ -474,6 +990,17 @@ static void test_not_loaded(void **state)
 	RUN(&r, root, "skip", "add", "0000:00:07.0");
 	assert_fails(&r, 1, "hv_iommu is not loaded");
 	run_free(&r);
+	/* the device view still shows what sysfs says, as lspci -k would */
+	RUN(&r, root, "list-devices", "-o", "BDF,DRIVER,STATE");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "hvctl: warning: hv_iommu is not loaded: "
+			    "DOMAIN, MODE, STATE, STATUS and REASON not shown\n");
+	assert_string_equal(r.out,
+		"BDF          DRIVER     STATE\n"
+		"0000:00:03.0 virtio-pci -\n"
+		"0000:00:05.0 vfio-pci   -\n"
+		"0000:00:06.0 -          -\n");
+	run_free(&r);
 	/* usage errors come first: nothing is read */
 	RUN(&r, root, "skip", "add", "bad");
 	assert_fails(&r, 2, "invalid PCI address 'bad': expected SSSS:BB:DD.F");
@@ -485,14 +1012,18 @@ static void test_debugfs_not_mounted(void **state)
 	const char *root = *state;
 	const char *msg = "debugfs is not mounted on /sys/kernel/debug "
 			  "(mount -t debugfs none /sys/kernel/debug)";
+	char want[1024];
+	struct json_object *doc;
 	struct run r;
 
-	fx_write(root, "/proc/mounts", "sysfs /sys sysfs rw 0 0\n"
-		 "debugfs /mnt/debug debugfs rw 0 0\n");
+	/* debugfs elsewhere, and a tmpfs over /sys/kernel/debug (libmount:
+	 * the last mount on the directory counts) */
+	fx_write(root, "/proc/self/mountinfo",
+		 "22 1 0:21 / /sys rw - sysfs sysfs rw\n"
+		 "30 22 0:7 / /mnt/debug rw - debugfs debugfs rw\n"
+		 "31 22 0:7 / /sys/kernel/debug rw - debugfs debugfs rw\n"
+		 "32 31 0:40 / /sys/kernel/debug rw - tmpfs tmpfs rw\n");
 	RUN(&r, root, "list-domains");
-	assert_fails(&r, 1, msg);
-	run_free(&r);
-	RUN(&r, root, "skip", "list");
 	assert_fails(&r, 1, msg);
 	run_free(&r);
 	/* skip add needs only sysfs */
@@ -500,11 +1031,47 @@ static void test_debugfs_not_mounted(void **state)
 	assert_ok(&r);
 	run_free(&r);
 
-	/* mounted, but the hv_iommu directory is missing */
-	fx_write(root, "/proc/mounts", "debugfs /sys/kernel/debug debugfs rw 0 0\n");
+	/* status and skip list show the sysfs facts and say what is missing */
+	RUN(&r, root, "status");
+	assert_int_equal(r.rc, 0);
+	snprintf(want, sizeof(want), "hvctl: warning: %s: domain counts and hypercall statistics not shown\n", msg);
+	assert_string_equal(r.err, want);
+	assert_contains(r.out, "backend               sim\n");
+	assert_contains(r.out, "skip                  0000:00:05.0\n                      0000:00:07.0\n");
+	assert_contains(r.out, "domains_in_use        4\n");
+	assert_contains(r.out, "paging_domains        -\n");
+	assert_null(strstr(r.out, "NAME"));	/* no calls table */
+	run_free(&r);
+	RUN(&r, root, "status", "calls");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "");
+	run_free(&r);
+	RUN(&r, root, "status", "-J");
+	assert_int_equal(r.rc, 0);
+	doc = json_doc(r.out);
+	assert_jstr(doc, "status/backend", "sim");
+	assert_jnull(doc, "status/paging_domains");
+	assert_jnull(doc, "calls");	/* unknown, not empty */
+	assert_jnull(doc, "failures");
+	json_object_put(doc);
+	run_free(&r);
+	RUN(&r, root, "skip", "list");
+	assert_int_equal(r.rc, 0);
+	assert_contains(r.err, "not shown\n");
+	assert_string_equal(r.out,
+		"BDF          NAME      SKIPPED REASON\n"
+		"0000:00:05.0 f00d:abcd -       -\n"
+		"0000:00:07.0 -         -       -\n");
+	run_free(&r);
+
+	/* mounted, but the hv_iommu directory is missing: say so */
+	fx_write(root, "/proc/self/mountinfo", "33 22 0:7 / /sys/kernel/debug rw - debugfs debugfs rw\n");
 	fx_remove(root, "/sys/kernel/debug/hv_iommu");
 	RUN(&r, root, "mappings", "1");
-	assert_fails(&r, 1, msg);
+	snprintf(want, sizeof(want), "debugfs is mounted but has no hv_iommu directory "
+		 "(%s/sys/kernel/debug/hv_iommu): debugfs disabled by debugfs= on the kernel "
+		 "command line?", root);
+	assert_fails(&r, 1, want);
 	run_free(&r);
 }
 
@@ -534,6 +1101,31 @@ static void test_permission_denied(void **state)
 	free(param);
 }
 
+/* EPERM as root is not "run as root": with lockdown on it names the mode.
+ * An immutable parameter file (chattr +i) gives root EPERM on open, as
+ * lockdown does; skipped where chattr is not available. */
+static void test_eperm_as_root(void **state)
+{
+	const char *root = *state;
+	char cmd[2048], want[2048], *param;
+	struct run r;
+
+	snprintf(cmd, sizeof(cmd), "chattr +i '%s%s' 2>/dev/null", root, PARAM_SKIP);
+	if (geteuid() != 0 || system(cmd))
+		skip();
+	fx_write(root, "/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+	RUN(&r, root, "skip", "add", "0000:00:07.0");
+	snprintf(cmd, sizeof(cmd), "chattr -i '%s%s'", root, PARAM_SKIP);
+	assert_int_equal(system(cmd), 0);
+	snprintf(want, sizeof(want), "%s%s: Operation not permitted as root (kernel lockdown: integrity)",
+		 root, PARAM_SKIP);
+	assert_fails(&r, 1, want);
+	run_free(&r);
+	param = fx_read(root, PARAM_SKIP);
+	assert_string_equal(param, "(0000:00:05.0)\n");
+	free(param);
+}
+
 static void test_usage(void **state)
 {
 	const char *root = *state;
@@ -553,6 +1145,13 @@ static void test_usage(void **state)
 	run_free(&r);
 	RUN(&r, root, "--frob", "status");
 	assert_fails(&r, 2, "unknown option '--frob' (see hvctl --help)");
+	run_free(&r);
+	/* an argument to a flag: not "unknown option '-J'" */
+	RUN(&r, root, "--json=1", "status");
+	assert_fails(&r, 2, "option '--json' doesn't allow an argument");
+	run_free(&r);
+	RUN(&r, root, "-Z", "status");
+	assert_fails(&r, 2, "unknown option '-Z' (see hvctl --help)");
 	run_free(&r);
 	RUN(&r, root, "list-domains", "-o");
 	assert_fails(&r, 2, "option '-o' requires an argument");
@@ -577,9 +1176,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_skip_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_skip_add_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_raw_pairs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sort_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_width, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_devices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capture, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_promtool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_man_examples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_loaded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_debugfs_not_mounted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_permission_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eperm_as_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage, setup, teardown),
 	};
 

@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test-parse.c - cmocka tests of hvctl's pure parsers and formatters
  * (hvctl/parse.c) and of -o column selection (colsel_parse). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "err.h"
 #include "parse.h"
 #include "table.h"
 
@@ -453,6 +456,27 @@ static void test_colsel(void **state)
 	assert_string_equal(err.msg, "unknown column ''");
 }
 
+/* EACCES/EPERM say "run as root" only to non-root; as root they name the
+ * lockdown mode (or a security policy), never "run as root". */
+static void test_errno_message(void **state)
+{
+	char m[256];
+
+	(void)state;
+	errno_message(m, sizeof(m), "/d/x", EACCES, 1000, NULL);
+	assert_string_equal(m, "permission denied: /d/x (run as root)");
+	errno_message(m, sizeof(m), "/d/x", EPERM, 1000, "integrity");
+	assert_string_equal(m, "permission denied: /d/x (run as root)");
+	errno_message(m, sizeof(m), "/d/x", EPERM, 0, "integrity");
+	assert_string_equal(m, "/d/x: Operation not permitted as root (kernel lockdown: integrity)");
+	errno_message(m, sizeof(m), "/d/x", EPERM, 0, "none");
+	assert_string_equal(m, "/d/x: Operation not permitted as root (a security policy denies it)");
+	errno_message(m, sizeof(m), "/d/x", EACCES, 0, NULL);
+	assert_string_equal(m, "/d/x: Permission denied as root (a security policy denies it)");
+	errno_message(m, sizeof(m), "/d/x", ENOENT, 0, "integrity");
+	assert_string_equal(m, "/d/x: No such file or directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_mapping_line),
 		cmocka_unit_test(test_modalias),
 		cmocka_unit_test(test_colsel),
+		cmocka_unit_test(test_errno_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

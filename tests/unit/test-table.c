@@ -1,4 +1,5 @@
-/* test-table.c - cmocka tests of hvctl's libsmartcols output (hvctl/table.c):
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test-table.c - cmocka tests of hvctl's output (hvctl/table.c):
  * tables and JSON are rendered into a memory stream (open_memstream +
  * scols_table_set_stream via struct outopts) and compared with the exact
  * expected text. */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "table.h"
 
@@ -127,26 +129,28 @@ static void test_table_json(void **state)
 	assert_int_equal(table_print(tb, &o), 0);
 	scols_unref_table(tb);
 	/* numbers are JSON numbers, the device list an array, MAPPED is
-	 * mapped_bytes (lower-cased by libsmartcols) */
+	 * mapped_bytes (lower case) */
 	assert_string_equal(mem_text(&m),
 		"{\n"
-		"   \"domains\": [\n"
-		"      {\n"
-		"         \"id\": 0,\n"
-		"         \"type\": \"identity\",\n"
-		"         \"devices\": [\n"
-		"             \"0000:00:02.0\", \"0000:00:04.0\"\n"
-		"         ],\n"
-		"         \"mapped_bytes\": 0\n"
-		"      },{\n"
-		"         \"id\": 12,\n"
-		"         \"type\": \"paging\",\n"
-		"         \"devices\": [\n"
-		"             \"0000:00:03.0\"\n"
-		"         ],\n"
-		"         \"mapped_bytes\": 67108864\n"
-		"      }\n"
-		"   ]\n"
+		"  \"domains\": [\n"
+		"    {\n"
+		"      \"id\": 0,\n"
+		"      \"type\": \"identity\",\n"
+		"      \"devices\": [\n"
+		"        \"0000:00:02.0\",\n"
+		"        \"0000:00:04.0\"\n"
+		"      ],\n"
+		"      \"mapped_bytes\": 0\n"
+		"    },\n"
+		"    {\n"
+		"      \"id\": 12,\n"
+		"      \"type\": \"paging\",\n"
+		"      \"devices\": [\n"
+		"        \"0000:00:03.0\"\n"
+		"      ],\n"
+		"      \"mapped_bytes\": 67108864\n"
+		"    }\n"
+		"  ]\n"
 		"}\n");
 	free(m.buf);
 }
@@ -186,35 +190,108 @@ static void test_print_all(void **state)
 		"12 paging   0000:00:03.0    64M\n");
 	free(m.buf);
 
+	/* the summary is an object, the table an array */
 	o.json = 1;
 	print_all(&o, &m);
+	assert_non_null(strstr(mem_text(&m),
+		"{\n"
+		"  \"status\": {\n"
+		"    \"backend\": \"sim\",\n"
+		"    \"domains_in_use\": 3\n"
+		"  },\n"
+		"  \"domains\": [\n"
+		"    {\n"
+		"      \"id\": 0,\n"));
+	free(m.buf);
+}
+
+/* A summary's list value wraps one item per line in text (as the tables'
+ * lists do), never "\x0a"; --raw prints the summary as one row with the
+ * keys as headings, --pairs as KEY="value". */
+static void test_kv_modes(void **state)
+{
+	struct outopts o = { 0 };
+	struct libscols_table *tb;
+	struct kvtable kv = { 0 };
+	struct mem m;
+	int mode;
+
+	(void)state;
+	for (mode = 0; mode < 3; mode++) {
+		o.raw = mode == 1;
+		o.pairs = mode == 2;
+		mem_open(&m, &o);
+		assert_int_equal(kv_add(&kv, "backend", SCOLS_JSON_STRING, "%s", "sim"), 0);
+		assert_int_equal(kv_add(&kv, "skip", SCOLS_JSON_ARRAY_STRING, "0000:00:05.0%s0000:00:04.0",
+					table_list_sep(&o)), 0);
+		assert_int_equal(kv_add_missing(&kv, "resumes", SCOLS_JSON_NUMBER), 0);
+		tb = kv_table(&kv, "status", &o);
+		assert_non_null(tb);
+		assert_int_equal(table_print(tb, &o), 0);
+		scols_unref_table(tb);
+		kv_free(&kv);
+		assert_string_equal(mem_text(&m),
+			mode == 0 ? "backend sim\n"
+				    "skip    0000:00:05.0\n"
+				    "        0000:00:04.0\n"
+				    "resumes -\n" :
+			mode == 1 ? "BACKEND SKIP RESUMES\n"
+				    "sim 0000:00:05.0,0000:00:04.0 -\n" :
+				    "BACKEND=\"sim\" SKIP=\"0000:00:05.0,0000:00:04.0\" RESUMES=\"-\"\n");
+		free(m.buf);
+	}
+}
+
+/* Missing values are null in JSON whatever the type; an empty list is []. */
+static void test_json_missing(void **state)
+{
+	struct outopts o = { .json = 1 };
+	static const int all[] = { 0, 1, 2, 3 };
+	struct libscols_table *tb;
+	struct libscols_line *ln;
+	struct colsel sel;
+	struct mem m;
+
+	(void)state;
+	mem_open(&m, &o);
+	tb = table_new("domains", &o);
+	colsel_init(&sel, all, 4);
+	assert_int_equal(table_add_columns(tb, cols, &sel, &o), 0);
+	ln = table_new_line(tb);
+	assert_int_equal(table_set(ln, 0, NULL), 0);
+	assert_int_equal(table_set(ln, 1, NULL), 0);
+	assert_int_equal(table_set(ln, 2, ""), 0);
+	assert_int_equal(table_set(ln, 3, NULL), 0);
+	assert_int_equal(table_print(tb, &o), 0);
+	scols_unref_table(tb);
 	assert_string_equal(mem_text(&m),
 		"{\n"
-		"   \"status\": [\n"
-		"      {\n"
-		"         \"backend\": \"sim\",\n"
-		"         \"domains_in_use\": 3\n"
-		"      }\n"
-		"   ],\n"
-		"   \"domains\": [\n"
-		"      {\n"
-		"         \"id\": 0,\n"
-		"         \"type\": \"identity\",\n"
-		"         \"devices\": [\n"
-		"             \"0000:00:02.0\", \"0000:00:04.0\"\n"
-		"         ],\n"
-		"         \"mapped_bytes\": 0\n"
-		"      },{\n"
-		"         \"id\": 12,\n"
-		"         \"type\": \"paging\",\n"
-		"         \"devices\": [\n"
-		"             \"0000:00:03.0\"\n"
-		"         ],\n"
-		"         \"mapped_bytes\": 67108864\n"
-		"      }\n"
-		"   ]\n"
+		"  \"domains\": [\n"
+		"    {\n"
+		"      \"id\": null,\n"
+		"      \"type\": null,\n"
+		"      \"devices\": [\n"
+		"      ],\n"
+		"      \"mapped_bytes\": null\n"
+		"    }\n"
+		"  ]\n"
 		"}\n");
 	free(m.buf);
+}
+
+/* -o ID,ID,+ID selects ID once: no duplicate JSON keys. */
+static void test_colsel_duplicates(void **state)
+{
+	struct colsel sel;
+	struct perr err;
+
+	(void)state;
+	colsel_init(&sel, NULL, 0);
+	assert_int_equal(colsel_parse("ID,id,TYPE,ID", cols, 4, &sel, &err), 0);
+	assert_int_equal(sel.n, 2);
+	assert_int_equal(colsel_parse("+type,MAPPED", cols, 4, &sel, &err), 0);
+	assert_int_equal(sel.n, 3);
+	assert_int_equal(sel.id[2], 3);
 }
 
 static const struct colinfo scols[] = {
@@ -253,7 +330,19 @@ static char *stream_rows(struct outopts *o, size_t nlines, size_t batch)
 	return m.buf;
 }
 
-/* Batched output is byte-identical to printing one table. */
+/* Do texts A and B hold equal JSON documents? */
+static int json_equal(const char *a, const char *b)
+{
+	struct json_object *x = json_tokener_parse(a), *y = json_tokener_parse(b);
+	int r = x && y && json_object_equal(x, y);
+
+	json_object_put(x);
+	json_object_put(y);
+	return r;
+}
+
+/* Batched output is the table printed whole: byte for byte in text, the
+ * same JSON document (one object per line) in JSON. */
 static void test_stream_batches(void **state)
 {
 	struct outopts o = { 0 };
@@ -266,8 +355,9 @@ static void test_stream_batches(void **state)
 
 			for (b = 1; b <= 4; b++) {
 				char *batched = stream_rows(&o, n, b);
+				int same = o.json ? json_equal(whole, batched) : !strcmp(whole, batched);
 
-				if (strcmp(whole, batched))
+				if (!same)
 					fail_msg("json=%d lines=%zu batch=%zu:\n--- whole\n%s--- batched\n%s",
 						 o.json, n, b, whole, batched);
 				free(batched);
@@ -289,60 +379,6 @@ static void test_stream_batches(void **state)
 	}
 }
 
-static void check_fix(const char *in, const char *want)
-{
-	char *doc = strdup(in);
-	size_t len = json_empty_arrays(doc, strlen(doc));
-
-	assert_int_equal(len, strlen(want));
-	assert_string_equal(doc, want);
-	free(doc);
-}
-
-static void test_json_empty_arrays(void **state)
-{
-	(void)state;
-	check_fix("\"devices\": [\n             null\n         ],\n", "\"devices\": [],\n");
-	check_fix("[\n null\n ][\n null\n ]", "[][]");
-	/* left alone: real items, an empty table, null outside an array, strings */
-	check_fix("[\n  \"a\", null\n ]", "[\n  \"a\", null\n ]");
-	check_fix("\"x\": [\n\n   ]\n", "\"x\": [\n\n   ]\n");
-	check_fix("\"x\": null", "\"x\": null");
-	check_fix("\"[\\nnull\\n]\"", "\"[\\nnull\\n]\"");
-}
-
-/* An empty list cell prints as [] through table_print. */
-static void test_table_json_empty_list(void **state)
-{
-	struct outopts o = { .json = 1 };
-	static const int all[] = { 0, 2 };
-	struct libscols_table *tb;
-	struct libscols_line *ln;
-	struct colsel sel;
-	struct mem m;
-
-	(void)state;
-	mem_open(&m, &o);
-	tb = table_new("domains", &o);
-	colsel_init(&sel, all, 2);
-	assert_int_equal(table_add_columns(tb, cols, &sel, &o), 0);
-	ln = table_new_line(tb);
-	assert_int_equal(table_set(ln, 0, "3"), 0);
-	assert_int_equal(table_set(ln, 1, ""), 0);
-	assert_int_equal(table_print(tb, &o), 0);
-	scols_unref_table(tb);
-	assert_string_equal(mem_text(&m),
-		"{\n"
-		"   \"domains\": [\n"
-		"      {\n"
-		"         \"id\": 3,\n"
-		"         \"devices\": []\n"
-		"      }\n"
-		"   ]\n"
-		"}\n");
-	free(m.buf);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,8 +386,9 @@ int main(void)
 		cmocka_unit_test(test_table_json),
 		cmocka_unit_test(test_print_all),
 		cmocka_unit_test(test_stream_batches),
-		cmocka_unit_test(test_json_empty_arrays),
-		cmocka_unit_test(test_table_json_empty_list),
+		cmocka_unit_test(test_kv_modes),
+		cmocka_unit_test(test_json_missing),
+		cmocka_unit_test(test_colsel_duplicates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
