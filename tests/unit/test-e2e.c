@@ -660,7 +660,7 @@ static void test_raw_pairs(void **state)
 	run_free(&r);
 	RUN(&r, root, "status", "summary", "-r", "-n");
 	assert_ok(&r);
-	assert_string_equal(r.out, "sim auto 0000:00:05.0 4 1 1 4 1 1 2 512 7\n");
+	assert_string_equal(r.out, "sim root auto 0000:00:05.0 4 1 1 4 1 1 2 512 7 3\n");
 	run_free(&r);
 	/* as lsblk: one output format */
 	RUN(&r, root, "-Jr", "show-domain", "0");
