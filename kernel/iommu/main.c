@@ -144,7 +144,7 @@ static const struct iommu_ops hv_iommu_ops = {
 	.device_group = hv_iommu_device_group,
 	.def_domain_type = hv_iommu_def_domain_type,
 	.default_domain_ops = &hv_iommu_paging_ops,
-	.pgsize_bitmap = SZ_4K,
+	HV_COMPAT_IOMMU_OPS_PGSIZE(SZ_4K)
 	.owner = THIS_MODULE,
 };
 
