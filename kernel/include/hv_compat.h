@@ -35,6 +35,9 @@
 #ifndef HV_COMPAT_H
 #define HV_COMPAT_H
 
+#if !__has_include("hv_config.h")
+#error "include/hv_config.h is missing: run probe/run KDIR first (make -C kernel and DKMS do)"
+#endif
 #include "hv_config.h"
 
 #ifdef HV_HAVE_LINUX_HEX_H

@@ -171,7 +171,10 @@ extern struct iommu_device hv_iommu_device;
 extern enum hv_iommu_attach_mode hv_iommu_attach_mode;
 const char *hv_iommu_backend_param(void);
 bool hv_iommu_skip_lookup(u16 segment, u8 bus, u8 devfn);
-void hv_iommu_skipped_record(const char *bdf, bool skipped);
+/* Why probe declined a device (debugfs "skipped", reason=). */
+#define HV_SKIP_LISTED	"pci_devs_to_skip"
+#define HV_SKIP_BOUND	"bound_before_load"
+void hv_iommu_skipped_record(const char *bdf, const char *reason);
 void hv_iommu_skipped_show(struct seq_file *m);
 
 /* backend.c */

@@ -45,6 +45,7 @@ static struct hv_iommu_dev *hv_iommu_dev_find(u64 device_id)
 
 static struct iommu_device *hv_iommu_probe_device(struct device *dev)
 {
+	const struct device_driver *drv;
 	struct hv_iommu_dev *hd;
 	struct pci_dev *pdev;
 	u64 device_id;
@@ -65,10 +66,28 @@ static struct iommu_device *hv_iommu_probe_device(struct device *dev)
 	 */
 	if (hv_iommu_skip_lookup(segment, pdev->bus->number, pdev->devfn)) {
 		dev_info(dev, "not claimed: listed in pci_devs_to_skip\n");
-		hv_iommu_skipped_record(bdf, true);
+		hv_iommu_skipped_record(bdf, HV_SKIP_LISTED);
 		return ERR_PTR(-ENODEV);
 	}
-	hv_iommu_skipped_record(bdf, false);
+	/*
+	 * The core probes a device for its IOMMU before a driver binds
+	 * (iommu_bus_notifier(), BUS_NOTIFY_ADD_DEVICE); one already bound
+	 * when this driver registers had its DMA set up without an IOMMU,
+	 * and taking it from under a live driver is what iommu.c (6.15+,
+	 * __iommu_probe_device()) WARNs about: "late IOMMU probe at driver
+	 * bind".  Leave it in the hypervisor's default domain, where it is
+	 * anyway, and say how to get it claimed: load hv_iommu from the
+	 * initramfs (the package's hooks), or remove and rescan the device.
+	 * The same unlocked read as the core's.
+	 */
+	drv = READ_ONCE(dev->driver);
+	if (drv) {
+		dev_info(dev, "not claimed: bound to %s before hv_iommu loaded (remove and rescan it to claim it)\n",
+			 drv->name);
+		hv_iommu_skipped_record(bdf, HV_SKIP_BOUND);
+		return ERR_PTR(-ENODEV);
+	}
+	hv_iommu_skipped_record(bdf, NULL);
 
 	device_id = hv_device_id_pci(segment, pdev->bus->number, pdev->devfn);
 	mutex_lock(&hv_iommu_lock);

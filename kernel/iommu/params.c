@@ -172,6 +172,7 @@ bool hv_iommu_skip_lookup(u16 segment, u8 bus, u8 devfn)
 struct hv_skipped {
 	struct list_head list;
 	char bdf[16];
+	const char *reason;	/* HV_SKIP_* */
 };
 
 static LIST_HEAD(hv_skipped_list);
@@ -179,12 +180,13 @@ static LIST_HEAD(hv_skipped_list);
 /**
  * hv_iommu_skipped_record() - note whether a device was declined at probe
  * @bdf: the device's SSSS:BB:DD.F.
- * @skipped: true if probe declined it, false if it was claimed (a device
- *	claimed after a rescan with a shorter list leaves "skipped").
+ * @reason: why probe declined it (HV_SKIP_LISTED, HV_SKIP_BOUND; a string
+ *	that lives as long as the module), or NULL if it was claimed (a device
+ *	claimed after a rescan leaves "skipped").
  *
  * Context: process context (takes a mutex; allocates with GFP_KERNEL).
  */
-void hv_iommu_skipped_record(const char *bdf, bool skipped)
+void hv_iommu_skipped_record(const char *bdf, const char *reason)
 {
 	struct hv_skipped *s, *found = NULL;
 
@@ -195,13 +197,16 @@ void hv_iommu_skipped_record(const char *bdf, bool skipped)
 			break;
 		}
 	}
-	if (skipped && !found) {
+	if (reason && found) {
+		found->reason = reason;
+	} else if (reason) {
 		s = kzalloc(sizeof(*s), GFP_KERNEL);
 		if (s) {
 			strscpy(s->bdf, bdf, sizeof(s->bdf));
+			s->reason = reason;
 			list_add_tail(&s->list, &hv_skipped_list);
 		}
-	} else if (!skipped && found) {
+	} else if (found) {
 		list_del(&found->list);
 		kfree(found);
 	}
@@ -220,6 +225,6 @@ void hv_iommu_skipped_show(struct seq_file *m)
 
 	mutex_lock(&hv_skip_lock);
 	list_for_each_entry(s, &hv_skipped_list, list)
-		seq_printf(m, "bdf=%s reason=pci_devs_to_skip\n", s->bdf);
+		seq_printf(m, "bdf=%s reason=%s\n", s->bdf, s->reason);
 	mutex_unlock(&hv_skip_lock);
 }
