@@ -35,9 +35,7 @@
 #ifndef HV_COMPAT_H
 #define HV_COMPAT_H
 
-#if !__has_include("hv_config.h")
-#error "include/hv_config.h is missing: run probe/run KDIR first (make -C kernel and DKMS do)"
-#endif
+/* Written by probe/run KDIR, which make -C kernel and dkms.conf run first. */
 #include "hv_config.h"
 
 #ifdef HV_HAVE_LINUX_HEX_H
