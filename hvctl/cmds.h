@@ -28,6 +28,9 @@ int cmd_skip(const struct opts *o, int argc, char **argv);
 /* cmd_status.c: backend, knobs, domain counts, stats */
 int cmd_status(const struct opts *o, int argc, char **argv);
 
+/* cmd_synic.c: hv_vmm debugfs synic */
+int cmd_synic(const struct opts *o, int argc, char **argv);
+
 /* Column tables, for --help (and the man page). */
 extern const struct colinfo domains_cols[];
 extern const size_t domains_ncols;
@@ -37,6 +40,8 @@ extern const struct colinfo mappings_cols[];
 extern const size_t mappings_ncols;
 extern const struct colinfo skip_cols[];
 extern const size_t skip_ncols;
+extern const struct colinfo synic_cols[];
+extern const size_t synic_ncols;
 
 /* Lines per printed batch of `mappings` (bounded memory for huge files). */
 #define MAPPINGS_BATCH 4096

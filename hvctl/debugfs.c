@@ -162,6 +162,32 @@ static const struct table_kind skipped_kind = {
 	HV_DEBUGFS_SKIPPED, sizeof(struct hv_skipped), skipped_from, skipped_drop
 };
 
+static int synic_from(const struct record *rec, void *s, struct perr *err)
+{
+	return synic_from_record(rec, s, err);
+}
+
+static void synic_drop(void *s)
+{
+	synic_free(s);
+}
+
+static const struct table_kind synic_kind = {
+	HV_VMM_DEBUGFS_SYNIC, sizeof(struct hv_synic), synic_from, synic_drop
+};
+
+/* debugfs_read_synic(): contract (arguments, units, errors) in debugfs.h. */
+int debugfs_read_synic(struct synic_list *out)
+{
+	return table_read(&synic_kind, (void **)&out->v, &out->n);
+}
+
+/* synic_list_free(): contract (arguments, units, errors) in debugfs.h. */
+void synic_list_free(struct synic_list *l)
+{
+	table_drop(&synic_kind, (void **)&l->v, &l->n);
+}
+
 /* debugfs_read_domains(): contract (arguments, units, errors) in debugfs.h. */
 int debugfs_read_domains(struct domain_list *out)
 {

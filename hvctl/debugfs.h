@@ -45,6 +45,15 @@ const struct hv_device *device_list_find(const struct device_list *l, const stru
 int debugfs_read_skipped(struct skipped_list *out);
 void skipped_list_free(struct skipped_list *l);
 
+struct synic_list {
+	struct hv_synic *v;
+	size_t n;
+};
+
+/* hv_vmm's debugfs `synic`: per CPU and SynIC resource. */
+int debugfs_read_synic(struct synic_list *out);
+void synic_list_free(struct synic_list *l);
+
 /* debugfs `stats`: hypercall counters since load. */
 int debugfs_read_stats(struct hv_stats *out);
 

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "mappings", cmd_mappings },
 	{ "skip", cmd_skip },
 	{ "status", cmd_status },
+	{ "synic", cmd_synic },
 };
 
 /* --help text on stdout, with every command's columns. */
@@ -45,6 +46,7 @@ static void usage(void)
 	       " skip remove <SSSS:BB:DD.F> remove a device from pci_devs_to_skip\n"
 	       "                            (the skip list applies to devices probed afterwards)\n"
 	       " status                     backend, knobs, domain counts, hypercall statistics\n"
+	       " synic                      SynIC resources per CPU: owner (hv_vmm or VMBus), state\n"
 	       "\n"
 	       "Options:\n"
 	       " -J, --json                 use JSON output format (read commands)\n"
@@ -65,6 +67,8 @@ static void usage(void)
 	colinfo_help(stdout, mappings_cols, mappings_ncols);
 	printf("\nColumns of skip list:\n");
 	colinfo_help(stdout, skip_cols, skip_ncols);
+	printf("\nColumns of synic:\n");
+	colinfo_help(stdout, synic_cols, synic_ncols);
 	printf("\nFor more details see hvctl(8).\n");
 }
 

@@ -500,6 +500,47 @@ void skipped_free(struct hv_skipped *s)
 	s->reason = NULL;
 }
 
+/* synic_from_record(): contract (arguments, units, errors) in parse.h. */
+int synic_from_record(const struct record *rec, struct hv_synic *s, struct perr *err)
+{
+	char **opt[] = { &s->enabled, &s->masked, &s->vector, &s->page, &s->delivered };
+	static const char *const optkey[] = { "enabled", "masked", "vector", "page", "delivered" };
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (record_need_u64(rec, "cpu", &s->cpu, err) ||
+	    need_str(rec, "resource", &s->resource, err) ||
+	    need_str(rec, "owner", &s->owner, err) ||
+	    need_str(rec, "online", &s->online, err))
+		goto fail;
+	for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
+		if (need_str(rec, optkey[i], opt[i], err))
+			goto fail;
+		if (!strcmp(*opt[i], "-")) {
+			free(*opt[i]);
+			*opt[i] = NULL;
+		}
+	}
+	return 0;
+fail:
+	synic_free(s);
+	return -1;
+}
+
+/* synic_free(): contract (arguments, units, errors) in parse.h. */
+void synic_free(struct hv_synic *s)
+{
+	free(s->resource);
+	free(s->owner);
+	free(s->online);
+	free(s->enabled);
+	free(s->masked);
+	free(s->vector);
+	free(s->page);
+	free(s->delivered);
+	memset(s, 0, sizeof(*s));
+}
+
 /* Grows *V (array of SIZE-byte elements, *N used) by one zeroed element. */
 static void *grow(void **v, size_t *n, size_t size)
 {

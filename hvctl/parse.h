@@ -179,6 +179,25 @@ struct hv_skipped {
 int skipped_from_record(const struct record *rec, struct hv_skipped *s, struct perr *err);
 void skipped_free(struct hv_skipped *s);
 
+/* A line of hv_vmm's debugfs `synic`: one CPU's SynIC resource.  Fields the
+ * driver writes as "-" (not applicable or unreadable) are NULL. */
+struct hv_synic {
+	uint64_t cpu;
+	char *resource;		/* SCONTROL SIMP SIEFP SIRBP SINT0 SINT2 SINT5 */
+	char *owner;		/* vmm | vmbus | none */
+	char *online;		/* 0 | 1 */
+	char *enabled;		/* 0 | 1 | NULL */
+	char *masked;		/* 0 | 1 | NULL (SINTs only) */
+	char *vector;		/* 0x.. | NULL (SINTs only) */
+	char *page;		/* GPA 0x.. | NULL (SIMP SIEFP SIRBP only) */
+	char *delivered;	/* decimal | NULL (SINT0 SINT5 only) */
+};
+
+/* Required keys: cpu resource owner online enabled masked vector page
+ * delivered.  Returns 0 or -1 with ERR. */
+int synic_from_record(const struct record *rec, struct hv_synic *s, struct perr *err);
+void synic_free(struct hv_synic *s);
+
 /* debugfs `stats`: counters since load. */
 struct hv_stat_call {
 	char *name;		/* hypercall name, e.g. map_device_gpa_pages */

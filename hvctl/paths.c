@@ -37,19 +37,25 @@ int paths_make(char *buf, size_t len, const char *fmt, ...)
 	return 0;
 }
 
-/* /sys/module/hv_iommu exists (the module is loaded or built in). */
-int paths_require_module(void)
+/* paths_require_loaded(): contract (arguments, units, errors) in paths.h. */
+int paths_require_loaded(const char *name)
 {
 	char p[PATH_MAX];
 	struct stat st;
 
-	if (paths_make(p, sizeof(p), "%s", HV_SYS_MODULE))
+	if (paths_make(p, sizeof(p), "/sys/module/%s", name))
 		return -1;
 	if (stat(p, &st) == 0)
 		return 0;
 	if (errno == ENOENT || errno == ENOTDIR)
-		return hv_err("hv_iommu is not loaded");
+		return hv_err("%s is not loaded", name);
 	return hv_err_path(p, errno);
+}
+
+/* /sys/module/hv_iommu exists (the module is loaded or built in). */
+int paths_require_module(void)
+{
+	return paths_require_loaded("hv_iommu");
 }
 
 /* Is there a debugfs mount on /sys/kernel/debug in (root)/proc/mounts?

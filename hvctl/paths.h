@@ -28,6 +28,9 @@
 #define HV_DEBUGFS_STATS	HV_DEBUGFS "/stats"
 #define HV_DEBUGFS_MAPPINGS	HV_DEBUGFS "/mappings"	/* + "/<id>" */
 
+/* hv_vmm (doc/interfaces.md "hv_vmm: debugfs") */
+#define HV_VMM_DEBUGFS_SYNIC	"/sys/kernel/debug/hv_vmm/synic"
+
 #define HV_PROC_MOUNTS		"/proc/mounts"
 
 /* $HVCTL_ROOT, or "" when unset. */
@@ -36,6 +39,10 @@ const char *paths_root(void);
 /* Writes $HVCTL_ROOT + the printf-formatted absolute path into BUF (LEN
  * bytes).  Returns 0, or -1 after reporting "path too long". */
 int paths_make(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Checks that module NAME is loaded (/sys/module/NAME exists).  Returns 0,
+ * or -1 after reporting "NAME is not loaded". */
+int paths_require_loaded(const char *name);
 
 /* Checks that hv_iommu is loaded (HV_SYS_MODULE exists).  Returns 0, or -1
  * after reporting "hv_iommu is not loaded". */

@@ -78,8 +78,17 @@ static inline u64 hv_control_make(u16 code, u32 rep_count, u32 rep_start)
 #define HV_STATUS_OPERATION_FAILED		0x71
 
 /* Call codes used by passthrough. */
+#define HVCALL_CREATE_PARTITION			0x0040
+#define HVCALL_INITIALIZE_PARTITION		0x0041
+#define HVCALL_FINALIZE_PARTITION		0x0042
+#define HVCALL_DELETE_PARTITION			0x0043
 #define HVCALL_DEPOSIT_MEMORY			0x0048
 #define HVCALL_WITHDRAW_MEMORY			0x0049
+#define HVCALL_CREATE_VP			0x004e
+#define HVCALL_DELETE_VP			0x004f
+#define HVCALL_DISPATCH_VP			0x00c2
+#define HVCALL_MAP_VP_STATE_PAGE		0x00e1
+#define HVCALL_UNMAP_VP_STATE_PAGE		0x00e2
 #define HVCALL_MAP_GPA_PAGES			0x004b
 #define HVCALL_UNMAP_GPA_PAGES			0x004c
 #define HVCALL_ATTACH_DEVICE			0x0082
@@ -236,8 +245,248 @@ struct hv_input_deposit_memory {
 #define HV_DEPOSIT_MEMORY_MAX						\
 	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_deposit_memory)) / sizeof(u64))
 
+/*
+ * Partitions and virtual processors (hvhdk.h, hvhdk_mini.h; see
+ * ../shared/hyperv-abi-vmm.md section 1).  INITIALIZE, FINALIZE and DELETE
+ * take struct hv_input_partition_id.
+ */
+#define HV_PARTITION_CREATION_FLAG_GPA_SUPER_PAGES	BIT_ULL(4)
+#define HV_PARTITION_CREATION_FLAG_EXO_PARTITION	BIT_ULL(8)
+#define HV_PARTITION_CREATION_FLAG_LAPIC_ENABLED	BIT_ULL(13)
+#define HV_PARTITION_CREATION_FLAG_INTERCEPT_MESSAGE_PAGE BIT_ULL(19)
+#define HV_PARTITION_CREATION_FLAG_X2APIC_CAPABLE	BIT_ULL(22)
+
+#define HV_COMPATIBILITY_21_H2			0x0609
+
+struct hv_input_create_partition {
+	u64 flags;
+	u32 proximity_domain_id;
+	u32 proximity_flags;
+	u32 compatibility_version;
+	u32 padding;
+	u64 disabled_processor_features[2];
+	u64 disabled_xsave;
+	u64 isolation_properties;
+} __packed;
+
+struct hv_output_create_partition {
+	u64 partition_id;
+} __packed;
+
+struct hv_input_partition_id {
+	u64 partition_id;
+} __packed;
+
+/* Withdraw: no list in; one page frame number per rep out. */
+struct hv_input_withdraw_memory {
+	u64 partition_id;
+	u64 proximity;
+} __packed;
+
+#define HV_WITHDRAW_MEMORY_MAX		(HV_HYP_PAGE_SIZE / sizeof(u64))
+
+struct hv_input_create_vp {
+	u64 partition_id;
+	u32 vp_index;
+	u8 padding[3];
+	u8 subnode_type;
+	u64 subnode_id;
+	u64 proximity;
+	u64 flags;
+} __packed;
+
+struct hv_input_delete_vp {
+	u64 partition_id;
+	u32 vp_index;
+	u32 reserved;
+} __packed;
+
+#define HV_VP_STATE_PAGE_REGISTERS		0
+#define HV_VP_STATE_PAGE_INTERCEPT_MESSAGE	1
+
+struct hv_input_map_vp_state_page {
+	u64 partition_id;
+	u32 vp_index;
+	u16 type;
+	u8 input_vtl;
+	u8 flags;			/* bit 0: requested location given */
+	u64 requested_map_location;	/* page frame number */
+} __packed;
+
+struct hv_output_map_vp_state_page {
+	u64 map_location;		/* page frame number */
+} __packed;
+
+struct hv_input_unmap_vp_state_page {
+	u64 partition_id;
+	u32 vp_index;
+	u16 type;
+	u8 input_vtl;
+	u8 reserved;
+} __packed;
+
+#define HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND	BIT(0)
+
+struct hv_input_dispatch_vp {
+	u64 partition_id;
+	u32 vp_index;
+	u32 flags;
+	u64 time_slice;			/* 100 ns units; 0: until an event */
+	u64 spec_ctrl;
+} __packed;
+
+#define HV_VP_DISPATCH_STATE_BLOCKED		1
+#define HV_VP_DISPATCH_STATE_READY		2
+#define HV_VP_DISPATCH_EVENT_SUSPEND		1
+#define HV_VP_DISPATCH_EVENT_INTERCEPT		2
+
+struct hv_output_dispatch_vp {
+	u32 dispatch_state;
+	u32 dispatch_event;
+} __packed;
+
+/* GPA map of a guest partition (RAM and MMIO). */
+struct hv_input_map_gpa_pages {
+	u64 target_partition_id;
+	u64 target_gpa_base;		/* guest page frame number */
+	u32 map_flags;
+	u32 padding;
+	u64 source_pfn[];		/* one page frame number per rep */
+} __packed;
+
+#define HV_MAP_GPA_PAGES_MAX						\
+	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_map_gpa_pages)) / sizeof(u64))
+
+#define HV_UNMAP_GPA_LARGE_PAGE		0x2
+
+struct hv_input_unmap_gpa_pages {
+	u64 target_partition_id;
+	u64 target_gpa_base;		/* guest page frame number */
+	u32 unmap_flags;
+	u32 padding;
+} __packed;
+
+/* Pages in a 2 MiB large page, the unit of HV_MAP_GPA_LARGE_PAGE reps. */
+#define HV_LARGE_PAGE_PAGES		512
+
+/*
+ * SynIC (TLFS "Synthetic interrupt controller"): per virtual processor
+ * MSRs; see ../shared/hyperv-abi.md (MSRs) and hyperv-abi-vmm.md section 2.
+ */
+#define HV_MSR_SCONTROL				0x40000080
+#define HV_MSR_SVERSION				0x40000081
+#define HV_MSR_SIEFP				0x40000082
+#define HV_MSR_SIMP				0x40000083
+#define HV_MSR_EOM				0x40000084
+#define HV_MSR_SIRBP				0x40000085
+#define HV_MSR_SINT0				0x40000090
+#define HV_MSR_SINT15				0x4000009f
+#define HV_MSR_SINT(n)				(HV_MSR_SINT0 + (n))
+
+/* SCONTROL, SIMP, SIEFP, SIRBP: bit 0 enable; bits 12-63 the page's GPA. */
+#define HV_SYNIC_ENABLE				BIT_ULL(0)
+#define HV_SYNIC_PAGE_MASK			GENMASK_ULL(63, 12)
+
+/* SINTn */
+#define HV_SINT_VECTOR_MASK			GENMASK_ULL(7, 0)
+#define HV_SINT_MASKED				BIT_ULL(16)
+#define HV_SINT_AUTO_EOI			BIT_ULL(17)
+#define HV_SINT_POLLING				BIT_ULL(18)
+#define HV_SINT_AS_INTERCEPT			BIT_ULL(19)
+#define HV_SINT_PROXY				BIT_ULL(20)
+
+#define HV_SYNIC_SINT_COUNT			16
+/* Who uses which SINT in a root partition or L1VH (seed 002). */
+#define HV_SYNIC_INTERCEPTION_SINT_INDEX	0
+#define HV_SYNIC_VMBUS_SINT_INDEX		2
+#define HV_SYNIC_DOORBELL_SINT_INDEX		5
+
+/* SynIC messages (hvgdk_mini.h): 256 bytes, 16 per SIMP page. */
+#define HV_MESSAGE_SIZE			256
+#define HV_MESSAGE_PAYLOAD_QWORDS	30
+
+#define HVMSG_NONE			0x00000000
+#define HVMSG_UNMAPPED_GPA		0x80000000
+#define HVMSG_GPA_INTERCEPT		0x80000001
+#define HVMSG_UNRECOVERABLE_EXCEPTION	0x80000021
+#define HVMSG_OPAQUE_INTERCEPT		0x8000003F
+#define HVMSG_SYNIC_SINT_INTERCEPT	0x80000061
+#define HVMSG_ASYNC_CALL_COMPLETION	0x80000070
+#define HVMSG_X64_IO_PORT_INTERCEPT	0x80010000
+#define HVMSG_X64_HALT			0x80010007
+
+#define HV_MESSAGE_FLAG_PENDING		BIT(0)
+
+struct hv_message_header {
+	u32 message_type;
+	u8 payload_size;
+	u8 message_flags;
+	u8 reserved[2];
+	u64 sender;			/* partition id for intercepts */
+} __packed;
+
+struct hv_message {
+	struct hv_message_header header;
+	u64 payload[HV_MESSAGE_PAYLOAD_QWORDS];
+} __packed;
+
+/* Memory access types of an intercept. */
+#define HV_INTERCEPT_ACCESS_READ	0
+#define HV_INTERCEPT_ACCESS_WRITE	1
+#define HV_INTERCEPT_ACCESS_EXECUTE	2
+
+#define HV_X64_MEMORY_ACCESS_GVA_VALID		BIT(0)
+#define HV_X64_MEMORY_ACCESS_GVA_GPA_VALID	BIT(1)
+
+struct hv_x64_segment_register {
+	u64 base;
+	u32 limit;
+	u16 selector;
+	u16 attributes;
+} __packed;
+
+/* HVMSG_UNMAPPED_GPA and HVMSG_GPA_INTERCEPT payload: 80 bytes. */
+struct hv_x64_memory_intercept_message {
+	u32 vp_index;
+	u8 instruction_length_cr8;	/* bits 0-3 length, 4-7 cr8 */
+	u8 intercept_access_type;
+	u16 execution_state;
+	struct hv_x64_segment_register cs_segment;
+	u64 rip;
+	u64 rflags;
+	u32 cache_type;
+	u8 instruction_byte_count;
+	u8 memory_access_info;
+	u8 tpr_priority;
+	u8 reserved;
+	u64 guest_virtual_address;
+	u64 guest_physical_address;
+	u8 instruction_bytes[16];
+} __packed;
+
+/* HVMSG_OPAQUE_INTERCEPT payload: the VP whose intercept page holds one. */
+struct hv_opaque_intercept_message {
+	u32 vp_index;
+} __packed;
+
+/* HVMSG_SYNIC_SINT_INTERCEPT payload: a SINT programmed as_intercept fired. */
+struct hv_synic_sint_intercept_message {
+	u32 sint_index;
+} __packed;
+
 static inline void hv_abi_layout_checks(void)
 {
+	BUILD_BUG_ON(sizeof(struct hv_input_create_partition) != 56);
+	BUILD_BUG_ON(sizeof(struct hv_input_create_vp) != 40);
+	BUILD_BUG_ON(sizeof(struct hv_input_delete_vp) != 16);
+	BUILD_BUG_ON(sizeof(struct hv_input_map_vp_state_page) != 24);
+	BUILD_BUG_ON(sizeof(struct hv_input_unmap_vp_state_page) != 16);
+	BUILD_BUG_ON(sizeof(struct hv_input_dispatch_vp) != 32);
+	BUILD_BUG_ON(sizeof(struct hv_input_map_gpa_pages) != 24);
+	BUILD_BUG_ON(sizeof(struct hv_input_unmap_gpa_pages) != 24);
+	BUILD_BUG_ON(HV_MAP_GPA_PAGES_MAX != 509);
+	BUILD_BUG_ON(sizeof(struct hv_message) != HV_MESSAGE_SIZE);
+	BUILD_BUG_ON(sizeof(struct hv_x64_memory_intercept_message) != 80);
 	BUILD_BUG_ON(sizeof(struct hv_input_device_domain) != 24);
 	BUILD_BUG_ON(sizeof(struct hv_input_create_device_domain) != 28);
 	BUILD_BUG_ON(sizeof(struct hv_input_delete_device_domain) != 24);

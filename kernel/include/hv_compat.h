@@ -28,6 +28,10 @@
  *   the function's address would compile, with only -Waddress, to "always
  *   true": hv_compat_parent_partition() is the one spelling.
  * - cpuid_eax() moved to <asm/cpuid/api.h>, hex_to_bin() to <linux/hex.h>.
+ * - rdmsrl()/wrmsrl() became rdmsrq()/wrmsrq() (6.16): the driver uses the
+ *   new names, mapped to the old ones where they are missing.
+ * - A symbol namespace is an identifier until 6.12 and a string literal
+ *   since 6.13 (EXPORT_SYMBOL_NS_GPL, MODULE_IMPORT_NS): HV_IOMMU_NS.
  *
  * In every version, attaching a device to a new domain implies leaving the
  * old one; the driver's attach_dev does the leaving itself.
@@ -82,6 +86,18 @@
 #define HV_COMPAT_IOMMU_OPS_PGSIZE(sizes)	.pgsize_bitmap = (sizes),
 #else
 #define HV_COMPAT_IOMMU_OPS_PGSIZE(sizes)
+#endif
+
+#ifndef HV_HAVE_WRMSRQ
+#define rdmsrq(msr, val)	rdmsrl(msr, val)
+#define wrmsrq(msr, val)	wrmsrl(msr, val)
+#endif
+
+/* The namespace of hv_iommu's exports, as EXPORT_SYMBOL_NS_GPL wants it. */
+#ifdef HV_HAVE_SYMBOL_NS_IDENTIFIER
+#define HV_IOMMU_NS	HV_IOMMU
+#else
+#define HV_IOMMU_NS	"HV_IOMMU"
 #endif
 
 /* Needs <asm/mshyperv.h> where used. */

@@ -72,6 +72,9 @@ static int devices_show(struct seq_file *m, void *v)
 			   "attached" : "detach-failed", hd->status);
 		if (hd->domain->mode == HV_IOMMU_MODE_DIRECT)
 			seq_printf(m, " logical_id=0x%llx", hd->logical_id);
+		if (hd->direct_partition)
+			seq_printf(m, " direct_partition=%llu",
+				   hd->direct_partition);
 		seq_putc(m, '\n');
 	}
 	mutex_unlock(&hv_iommu_lock);

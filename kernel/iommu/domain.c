@@ -197,12 +197,17 @@ static int hv_iommu_domain_prepare(struct hv_iommu_dev *hd,
 	unsigned long flags;
 	int ret;
 
-	if (hv_iommu_direct_wanted(&partition_id))
+	if (hv_iommu_direct_wanted(hd, &partition_id))
 		want = HV_IOMMU_MODE_DIRECT;
 
+	/*
+	 * The mode was decided at the first attach and is never re-derived.
+	 * A device that does not fit is incompatible with the domain: the
+	 * core wants -EINVAL without a dev_err() (iommu.h 6.12, attach_dev).
+	 */
 	if (hvdom->mode != HV_IOMMU_MODE_NONE) {
 		if (hvdom->mode != want || hvdom->partition_id != partition_id) {
-			dev_err(hd->dev, "domain %u is %s (partition %lld), this attach wants %s (partition %lld)\n",
+			dev_dbg(hd->dev, "domain %u is %s (partition %lld), this device wants %s (partition %lld)\n",
 				hvdom->id, hv_iommu_mode_name(hvdom->mode),
 				(s64)hvdom->partition_id,
 				hv_iommu_mode_name(want), (s64)partition_id);
@@ -276,8 +281,8 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
  * Leaving the current domain (detach to the default domain) comes first;
  * if the hypervisor refuses, the device stays where it was, marked
  * detach-failed.  A paging domain's first attach settles its mode (direct
- * when attach_mode=auto and the calling process owns a guest partition,
- * else a device domain, created here and filled with the mappings made
+ * when attach_mode=auto and the VMM asked for the device with
+ * hv_iommu_direct_request(), else a device domain, created here and filled with the mappings made
  * before).  Moving to the domain the device is already in succeeds at once.
  *
  * Context: process context; caller holds hv_iommu_lock.

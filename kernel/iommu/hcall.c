@@ -95,7 +95,19 @@ struct hv_call_stats {
 #define HV_CALL_ENTRY(c, n) { .code = HVCALL_##c, .name = n }
 
 static struct hv_call_stats hv_call_stats[] = {
+	HV_CALL_ENTRY(CREATE_PARTITION, "create_partition"),
+	HV_CALL_ENTRY(INITIALIZE_PARTITION, "initialize_partition"),
+	HV_CALL_ENTRY(FINALIZE_PARTITION, "finalize_partition"),
+	HV_CALL_ENTRY(DELETE_PARTITION, "delete_partition"),
 	HV_CALL_ENTRY(DEPOSIT_MEMORY, "deposit_memory"),
+	HV_CALL_ENTRY(WITHDRAW_MEMORY, "withdraw_memory"),
+	HV_CALL_ENTRY(MAP_GPA_PAGES, "map_gpa_pages"),
+	HV_CALL_ENTRY(UNMAP_GPA_PAGES, "unmap_gpa_pages"),
+	HV_CALL_ENTRY(CREATE_VP, "create_vp"),
+	HV_CALL_ENTRY(DELETE_VP, "delete_vp"),
+	HV_CALL_ENTRY(DISPATCH_VP, "dispatch_vp"),
+	HV_CALL_ENTRY(MAP_VP_STATE_PAGE, "map_vp_state_page"),
+	HV_CALL_ENTRY(UNMAP_VP_STATE_PAGE, "unmap_vp_state_page"),
 	HV_CALL_ENTRY(ATTACH_DEVICE, "attach_device"),
 	HV_CALL_ENTRY(DETACH_DEVICE, "detach_device"),
 	HV_CALL_ENTRY(CREATE_DEVICE_DOMAIN, "create_device_domain"),
@@ -209,6 +221,9 @@ struct hv_hcall {
 	const u64 *list;	/* per-rep page numbers, or NULL: a run */
 	u64 pfn;		/* first page number of the run */
 	gfp_t gfp;		/* for deposits on INSUFFICIENT_MEMORY */
+	u64 deposit_id;		/* partition deposits go to; 0: self */
+	void *out;		/* copy of the output page, or NULL */
+	size_t out_size;	/* bytes of it to copy */
 	/* results */
 	u32 done;		/* reps completed */
 	u16 status;
@@ -237,15 +252,16 @@ static void hv_hcall_issue(struct hv_hcall *hc)
 	const struct hv_backend *be = hv_iommu_backend;
 	unsigned long flags;
 	u64 control, result;
-	void *page;
+	void *page, *out;
 	u32 reps;
 
 	local_irq_save(flags);
 	page = be->input_page();
+	out = hc->out ? be->output_page() : NULL;
 	hv_hcall_fill(hc, page);
 	for (;;) {
 		control = hv_control_make(hc->code, hc->reps, hc->done);
-		result = be->hypercall(control, page, NULL);
+		result = be->hypercall(control, page, out);
 		hc->status = hv_result_status(result);
 		reps = hc->reps ? hv_result_reps(result) : 0;
 		/* A hypervisor never reports fewer reps than we started at. */
@@ -264,6 +280,8 @@ static void hv_hcall_issue(struct hv_hcall *hc)
 		hc->done = reps;
 		atomic64_inc(&hv_resumes);
 	}
+	if (out)
+		memcpy(hc->out, out, hc->out_size);
 	local_irq_restore(flags);
 }
 
@@ -293,7 +311,7 @@ static int hv_hcall_run(struct hv_hcall *hc)
 		    hc->code == HVCALL_DEPOSIT_MEMORY ||
 		    tries++ == HV_IOMMU_DEPOSIT_TRIES)
 			break;
-		ret = hv_hcall_deposit(HV_PARTITION_ID_SELF,
+		ret = hv_hcall_deposit(hc->deposit_id ?: HV_PARTITION_ID_SELF,
 				       HV_IOMMU_DEPOSIT_PAGES, hc->gfp);
 		if (ret)
 			break;
@@ -576,3 +594,51 @@ int hv_hcall_unmap_device_gpa_pages(u32 id, u64 iova, u64 npages, u64 *done)
 	}
 	return ret;
 }
+
+/**
+ * hv_hcall() - issue one hypercall for another module (hv_vmm)
+ * @args: the call: code, fixed input, optional per-rep list, output buffer,
+ *	the partition that gets deposits; @args->done and @args->status are
+ *	set on return.
+ *
+ * The same path as the driver's own calls: the input page is filled with
+ * interrupts disabled, time-slice returns are resumed, and
+ * HV_STATUS_INSUFFICIENT_MEMORY deposits pages (HVCALL_DEPOSIT_MEMORY to
+ * @args->deposit_id) and retries.  @args->hdr_size plus 8 bytes per rep of
+ * @args->list must fit one input page, @args->out_size the output page;
+ * callers chunk longer requests.  Failures are not logged here: the caller
+ * knows what the call was for (hv_status_name() names the status).
+ *
+ * Context: process context if @args->gfp may sleep; interrupts are
+ * disabled while the call is issued.
+ * Return: 0, or -errno mapped from the final HV_STATUS.
+ */
+int hv_hcall(struct hv_hcall_args *args)
+{
+	struct hv_hcall hc = {
+		.code = args->code,
+		.hdr = args->hdr,
+		.hdr_size = args->hdr_size,
+		.reps = args->reps,
+		.has_list = !!args->list,
+		.list = args->list,
+		.gfp = args->gfp,
+		.deposit_id = args->deposit_id,
+		.out = args->out,
+		.out_size = args->out_size,
+	};
+	int ret;
+
+	if (WARN_ON_ONCE(args->hdr_size + (args->list ? args->reps * sizeof(u64) : 0) >
+			 HV_HYP_PAGE_SIZE || args->out_size > HV_HYP_PAGE_SIZE ||
+			 args->reps > HV_HC_REP_MAX))
+		return -EINVAL;
+	if (args->out && !hv_iommu_backend->output_page)
+		return -EOPNOTSUPP;
+	ret = hv_hcall_run(&hc);
+	args->done = hc.done;
+	args->status = hc.status;
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(hv_hcall, HV_IOMMU_NS);
+EXPORT_SYMBOL_NS_GPL(hv_status_name, HV_IOMMU_NS);

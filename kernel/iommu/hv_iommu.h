@@ -29,6 +29,8 @@
 #include "hv_abi.h"
 #include "hv_backend.h"
 #include "hv_compat.h"
+#include "hv_direct.h"
+#include "hv_hcall.h"
 #include "skip_parse.h"
 
 struct seq_file;
@@ -140,6 +142,8 @@ enum hv_iommu_dev_state {
  *	the core frees @domain, the device is moved to @target.
  * @device_id: PCI-form union hv_device_id.
  * @logical_id: logical device id used for direct attach.
+ * @direct_partition: the guest partition a VMM asked direct attach for
+ *	(hv_iommu_direct_request()), 0 if none.
  * @state: attached, or detach-failed (the last detach was refused).
  * @status: HV_STATUS of the last refused detach, 0 otherwise.
  * @bdf: SSSS:BB:DD.F.
@@ -152,6 +156,7 @@ struct hv_iommu_dev {
 	struct hv_iommu_domain *target;
 	u64 device_id;
 	u64 logical_id;
+	u64 direct_partition;
 	enum hv_iommu_dev_state state;
 	u16 status;
 	char bdf[16];
@@ -193,7 +198,6 @@ int hv_hcall_unmap_device_gpa_pages(u32 id, u64 iova, u64 npages, u64 *done);
 int hv_hcall_attach_device(u64 partition_id, u64 device_id, u64 logical_id,
 			   u16 *status);
 int hv_hcall_detach_device(u64 partition_id, u64 logical_id, u16 *status);
-const char *hv_status_name(u16 status);
 void hv_hcall_stats_show(struct seq_file *m);
 
 /* domain.c */
@@ -208,7 +212,7 @@ int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to);
 const char *hv_iommu_mode_name(enum hv_iommu_mode mode);
 
 /* direct.c */
-bool hv_iommu_direct_wanted(u64 *partition_id);
+bool hv_iommu_direct_wanted(struct hv_iommu_dev *hd, u64 *partition_id);
 int hv_iommu_direct_attach(struct hv_iommu_dev *hd,
 			   struct hv_iommu_domain *hvdom);
 int hv_iommu_direct_detach(struct hv_iommu_dev *hd, u16 *status);

@@ -216,7 +216,13 @@ static const struct seq_operations hv_sim_devices_sops = {
 };
 DEFINE_SEQ_ATTRIBUTE(hv_sim_devices);
 
-/* partitions */
+/* partitions, their VPs and GPA maps */
+
+static const char *const hv_sim_pt_state_names[] = {
+	[HV_SIM_PT_CREATED] = "created",
+	[HV_SIM_PT_INITIALIZED] = "initialized",
+	[HV_SIM_PT_FINALIZED] = "finalized",
+};
 
 static void *hv_sim_partitions_start(struct seq_file *m, loff_t *pos)
 	__acquires(&hv_sim.lock)
@@ -232,13 +238,13 @@ static void *hv_sim_partitions_next(struct seq_file *m, void *v, loff_t *pos)
 
 static int hv_sim_partitions_show(struct seq_file *m, void *v)
 {
-	const struct hv_sim_partition *partition =
+	const struct hv_sim_partition *pt =
 		list_entry(v, struct hv_sim_partition, node);
 
-	seq_printf(m, "id=%llu owner_pid=%d state=%s devices=", partition->id,
-		   partition->owner_pid,
-		   partition->deleting ? "deleting" : "active");
-	hv_sim_seq_devices_of(m, NULL, partition);
+	seq_printf(m, "id=%llu state=%s flags=0x%llx pages=%lu free_pages=%lu gpa_pages=%lu vps=%u devices=",
+		   pt->id, hv_sim_pt_state_names[pt->state], pt->flags,
+		   pt->nr_pages, pt->nr_free, pt->nr_gpa_pages, pt->nr_vps);
+	hv_sim_seq_devices_of(m, NULL, pt);
 	seq_putc(m, '\n');
 	return 0;
 }
@@ -251,14 +257,52 @@ static const struct seq_operations hv_sim_partitions_sops = {
 };
 DEFINE_SEQ_ATTRIBUTE(hv_sim_partitions);
 
+/* One record per VP of every partition. */
+static int hv_sim_vps_show(struct seq_file *m, void *v)
+{
+	struct hv_sim_partition *pt;
+	struct hv_sim_vp *vp;
+	unsigned long index;
+
+	spin_lock_irq(&hv_sim.lock);
+	list_for_each_entry(pt, &hv_sim.partitions, node)
+		xa_for_each(&pt->vps, index, vp)
+			seq_printf(m, "partition=%llu vp=%u regs_pfn=0x%lx msg_pfn=0x%lx mapped=0x%lx suspended=%d dispatches=%llu intercepts=%llu\n",
+				   pt->id, vp->index, vp->regs_pfn, vp->msg_pfn,
+				   vp->mapped, vp->suspended, vp->dispatches,
+				   vp->intercepts);
+	spin_unlock_irq(&hv_sim.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hv_sim_vps);
+
+/* One record per run of every partition's GPA map. */
+static int hv_sim_gpa_show(struct seq_file *m, void *v)
+{
+	struct hv_sim_partition *pt;
+	unsigned long gfn, pfn, pages;
+	u32 flags;
+
+	spin_lock_irq(&hv_sim.lock);
+	list_for_each_entry(pt, &hv_sim.partitions, node)
+		for (gfn = 0; hv_sim_pte_run(&pt->gpa, &gfn, &pfn, &pages,
+					     &flags); gfn += pages)
+			seq_printf(m, "partition=%llu gpa=0x%lx pfn=0x%lx pages=%lu flags=0x%x\n",
+				   pt->id, gfn << HV_HYP_PAGE_SHIFT, pfn, pages,
+				   flags);
+	spin_unlock_irq(&hv_sim.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hv_sim_gpa);
+
 /* pool, stats */
 
 static int hv_sim_pool_show(struct seq_file *m, void *v)
 {
 	spin_lock_irq(&hv_sim.lock);
-	seq_printf(m, "free_pages=%lu deposited_pages=%lu consumed_pages=%lu\n",
+	seq_printf(m, "free_pages=%lu deposited_pages=%lu consumed_pages=%lu leaked_pages=%lu\n",
 		   hv_sim.pool_free, hv_sim.pool_deposited,
-		   hv_sim.pool_consumed);
+		   hv_sim.pool_consumed, hv_sim.pages_leaked);
 	spin_unlock_irq(&hv_sim.lock);
 	return 0;
 }
@@ -285,9 +329,17 @@ DEFINE_SHOW_ATTRIBUTE(hv_sim_stats);
 
 /* knobs */
 
-/* A knob write's text, NUL-terminated and trimmed, or an ERR_PTR. */
-static char *hv_sim_knob_text(const char __user *ubuf, size_t count,
-			      const char *knob, char **text)
+/**
+ * hv_sim_knob_text() - a knob write's text
+ * @ubuf: user buffer.
+ * @count: its length; more than 64 bytes is refused with a log line.
+ * @knob: the knob's name, for the log.
+ * @text: set to the text, NUL-terminated and trimmed.
+ *
+ * Return: the buffer to kfree(), or an ERR_PTR (-EINVAL, -EFAULT, -ENOMEM).
+ */
+char *hv_sim_knob_text(const char __user *ubuf, size_t count,
+		       const char *knob, char **text)
 {
 	char *buf;
 
@@ -398,21 +450,6 @@ static ssize_t hv_sim_reset_stats_write(struct file *file,
 	return count;
 }
 
-/* A knob: reads show its value (seq_file), writes go to _write(). */
-#define HV_SIM_KNOB(name)						\
-static int name##_open(struct inode *inode, struct file *file)		\
-{									\
-	return single_open(file, name##_show, inode->i_private);	\
-}									\
-static const struct file_operations name##_fops = {			\
-	.owner = THIS_MODULE,						\
-	.open = name##_open,						\
-	.read = seq_read,						\
-	.write = name##_write,						\
-	.llseek = seq_lseek,						\
-	.release = single_release,					\
-}
-
 HV_SIM_KNOB(hv_sim_rep_slice);
 HV_SIM_KNOB(hv_sim_pool_pages);
 HV_SIM_KNOB(hv_sim_fail);
@@ -439,6 +476,8 @@ void hv_sim_debugfs_init(void)
 	debugfs_create_file("devices", 0444, dir, NULL, &hv_sim_devices_fops);
 	debugfs_create_file("partitions", 0444, dir, NULL,
 			    &hv_sim_partitions_fops);
+	debugfs_create_file("vps", 0444, dir, NULL, &hv_sim_vps_fops);
+	debugfs_create_file("gpa", 0444, dir, NULL, &hv_sim_gpa_fops);
 	debugfs_create_file("pool", 0444, dir, NULL, &hv_sim_pool_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &hv_sim_stats_fops);
 	debugfs_create_file("rep_slice", 0644, dir, NULL,
@@ -448,6 +487,7 @@ void hv_sim_debugfs_init(void)
 	debugfs_create_file("fail", 0644, dir, NULL, &hv_sim_fail_fops);
 	debugfs_create_file("reset_stats", 0200, dir, NULL,
 			    &hv_sim_reset_stats_fops);
+	hv_sim_synic_debugfs_init(dir);
 	hv_sim_debugfs_dir = dir;
 }
 

@@ -24,8 +24,6 @@
 #define HV_SIM_BLOCK_SHIFT	(21 - HV_HYP_PAGE_SHIFT)
 /* IOVA is a 64-bit byte address: at most 2^52 pages of it. */
 #define HV_SIM_IOVA_PAGES_MAX	(1UL << (64 - HV_HYP_PAGE_SHIFT))
-/* Physical addresses have at most 52 bits (x86-64 MAXPHYADDR). */
-#define HV_SIM_PFN_MAX		((1ULL << (52 - HV_HYP_PAGE_SHIFT)) - 1)
 
 /*
  * Map flags a device-domain mapping may carry.  READABLE is required;
@@ -35,10 +33,6 @@
 				 HV_MAP_GPA_KERNEL_EXECUTABLE | \
 				 HV_MAP_GPA_USER_EXECUTABLE | \
 				 HV_MAP_GPA_NOT_CACHED)
-/* Flags pack into 5 bits of a PTE: bits 0-3 as they are, NOT_CACHED as 4. */
-#define HV_SIM_PTE_FLAGS_BITS	5
-#define HV_SIM_PTE_NOT_CACHED	BIT(4)
-
 static struct hv_sim_device_domain hv_sim_domain_default = {
 	.id = HV_DEVICE_DOMAIN_ID_S2_DEFAULT,
 };
@@ -46,30 +40,6 @@ static struct hv_sim_device_domain hv_sim_domain_default = {
 static struct hv_sim_device_domain hv_sim_domain_null = {
 	.id = HV_DEVICE_DOMAIN_ID_S2_NULL,
 };
-
-static void *hv_sim_pte_make(u64 pfn, u32 flags)
-{
-	unsigned long bits = flags & 0xf;
-
-	if (flags & HV_MAP_GPA_NOT_CACHED)
-		bits |= HV_SIM_PTE_NOT_CACHED;
-	return xa_mk_value((unsigned long)pfn << HV_SIM_PTE_FLAGS_BITS | bits);
-}
-
-static unsigned long hv_sim_pte_pfn(void *pte)
-{
-	return xa_to_value(pte) >> HV_SIM_PTE_FLAGS_BITS;
-}
-
-static u32 hv_sim_pte_flags(void *pte)
-{
-	unsigned long bits = xa_to_value(pte);
-	u32 flags = bits & 0xf;
-
-	if (bits & HV_SIM_PTE_NOT_CACHED)
-		flags |= HV_MAP_GPA_NOT_CACHED;
-	return flags;
-}
 
 /**
  * hv_sim_default_domain() - the hypervisor's default stage-2 domain (id 0)
@@ -470,27 +440,12 @@ bool hv_sim_run_find(unsigned long *dom_index, unsigned long *page_index,
 	lockdep_assert_held(&hv_sim.lock);
 	while ((domain = xa_find(&hv_sim.domains, dom_index, ULONG_MAX,
 				 XA_PRESENT))) {
-		XA_STATE(xas, &domain->pages, *page_index);
-		void *pte;
-
-		/* Writers hold hv_sim.lock too; RCU only satisfies xas_*(). */
-		rcu_read_lock();
-		pte = xas_find(&xas, ULONG_MAX);
-		if (pte) {
+		if (hv_sim_pte_run(&domain->pages, page_index, &run->pfn,
+				   &run->pages, &run->flags)) {
 			run->domain = domain->id;
-			run->iova_pfn = xas.xa_index;
-			run->pfn = hv_sim_pte_pfn(pte);
-			run->flags = hv_sim_pte_flags(pte);
-			run->pages = 1;
-			while ((pte = xas_next(&xas)) &&
-			       hv_sim_pte_pfn(pte) == run->pfn + run->pages &&
-			       hv_sim_pte_flags(pte) == run->flags)
-				run->pages++;
-			rcu_read_unlock();
-			*page_index = run->iova_pfn;
+			run->iova_pfn = *page_index;
 			return true;
 		}
-		rcu_read_unlock();
 		/* Domain ids are 32-bit: this cannot wrap. */
 		(*dom_index)++;
 		*page_index = 0;

@@ -35,9 +35,31 @@ struct hv_sim_call_desc {
 
 /* Sorted by call code: debugfs "stats" prints them in this order. */
 static const struct hv_sim_call_desc hv_sim_calls[HV_SIM_NR_CALLS] = {
+	{ HVCALL_CREATE_PARTITION, false,
+	  sizeof(struct hv_input_create_partition), 0,
+	  hv_sim_create_partition },
+	{ HVCALL_INITIALIZE_PARTITION, false,
+	  sizeof(struct hv_input_partition_id), 0,
+	  hv_sim_initialize_partition },
+	{ HVCALL_FINALIZE_PARTITION, false,
+	  sizeof(struct hv_input_partition_id), 0,
+	  hv_sim_finalize_partition },
+	{ HVCALL_DELETE_PARTITION, false,
+	  sizeof(struct hv_input_partition_id), 0, hv_sim_delete_partition },
 	{ HVCALL_DEPOSIT_MEMORY, true,
 	  sizeof(struct hv_input_deposit_memory), sizeof(u64),
 	  hv_sim_deposit_memory },
+	{ HVCALL_WITHDRAW_MEMORY, true,
+	  sizeof(struct hv_input_withdraw_memory), 0, hv_sim_withdraw_memory },
+	{ HVCALL_MAP_GPA_PAGES, true,
+	  sizeof(struct hv_input_map_gpa_pages), sizeof(u64),
+	  hv_sim_map_gpa_pages },
+	{ HVCALL_UNMAP_GPA_PAGES, true,
+	  sizeof(struct hv_input_unmap_gpa_pages), 0, hv_sim_unmap_gpa_pages },
+	{ HVCALL_CREATE_VP, false,
+	  sizeof(struct hv_input_create_vp), 0, hv_sim_create_vp },
+	{ HVCALL_DELETE_VP, false,
+	  sizeof(struct hv_input_delete_vp), 0, hv_sim_delete_vp },
 	{ HVCALL_ATTACH_DEVICE, false,
 	  sizeof(struct hv_input_attach_device), 0, hv_sim_attach_device },
 	{ HVCALL_DETACH_DEVICE, false,
@@ -54,12 +76,20 @@ static const struct hv_sim_call_desc hv_sim_calls[HV_SIM_NR_CALLS] = {
 	{ HVCALL_UNMAP_DEVICE_GPA_PAGES, true,
 	  sizeof(struct hv_input_unmap_device_gpa_pages), 0,
 	  hv_sim_unmap_device_gpa_pages },
+	{ HVCALL_DISPATCH_VP, false,
+	  sizeof(struct hv_input_dispatch_vp), 0, hv_sim_dispatch_vp },
 	{ HVCALL_DETACH_DEVICE_DOMAIN, false,
 	  sizeof(struct hv_input_detach_device_domain), 0,
 	  hv_sim_detach_device_domain },
 	{ HVCALL_DELETE_DEVICE_DOMAIN, false,
 	  sizeof(struct hv_input_delete_device_domain), 0,
 	  hv_sim_delete_device_domain },
+	{ HVCALL_MAP_VP_STATE_PAGE, false,
+	  sizeof(struct hv_input_map_vp_state_page), 0,
+	  hv_sim_map_vp_state_page },
+	{ HVCALL_UNMAP_VP_STATE_PAGE, false,
+	  sizeof(struct hv_input_unmap_vp_state_page), 0,
+	  hv_sim_unmap_vp_state_page },
 };
 
 /* hv_sim_calls[] must stay in step with HV_SIM_NR_CALLS in sim.h. */
@@ -211,7 +241,7 @@ static u16 hv_sim_execute(const struct hv_sim_call_desc *desc,
  * hv_sim_hypercall() - the simulated hypervisor's hypercall entry
  * @control: TLFS hypercall control word.
  * @input: input page as filled by the caller (see hv_abi.h), or NULL.
- * @output: output page or NULL; no simulated call produces output.
+ * @output: this CPU's output page, or NULL; calls with output need it.
  *
  * Context: interrupts disabled (the caller owns this CPU's input page until
  * the call returns).  Takes hv_sim.lock.  Never sleeps.
@@ -227,6 +257,7 @@ u64 hv_sim_hypercall(u64 control, void *input, void *output)
 	const struct hv_sim_call_desc *desc;
 	struct hv_sim_call call = {
 		.input = input,
+		.output = output,
 		.rep_count = rep_count,
 		.rep_start = rep_start,
 	};

@@ -8,11 +8,13 @@
  * pool_pages module parameter, pages nobody deposited: the hypervisor's own
  * boot-time memory.
  *
- * The simulator only counts pages; it never touches the deposited ones.  It
- * remembers their frame numbers so a page cannot be deposited twice.  The
- * driver never withdraws (nor does Linux on real Hyper-V), so deposited
- * pages belong to the "hypervisor" for good: they are not freed when hv_sim
- * is unloaded either, exactly as a real root never gets them back.
+ * The root's pool only counts pages; the simulator never touches them.  It
+ * remembers every deposited frame number (the root's and the guest
+ * partitions', partition.c) so a page cannot be deposited twice.  The root
+ * never withdraws from its own pool (nor does Linux on real Hyper-V), so
+ * those pages belong to the "hypervisor" for good: they are not freed when
+ * hv_sim is unloaded either, exactly as a real root never gets them back.
+ * Pages deposited to a guest partition come back with WITHDRAW_MEMORY.
  */
 
 #include <linux/ioport.h>
@@ -115,24 +117,31 @@ bool hv_sim_pfn_is_ram(unsigned long pfn, unsigned long *ram_start,
  * hv_sim_deposit_memory() - HVCALL_DEPOSIT_MEMORY (rep)
  * @call: the call; input is struct hv_input_deposit_memory.
  *
- * Rep i gives page frame gpa_page_list[i] to the hypervisor: one more page
- * in the pool.  Only the root's own pool exists (partition id self).  Stops
- * at the first page that fails.  Lock held.
+ * Rep i gives page frame gpa_page_list[i] to the hypervisor: to the root's
+ * own pool (partition id self) or to a guest partition (partition.c).
+ * Stops at the first page that fails.  Lock held.
  *
- * Return: HV_STATUS_SUCCESS; INVALID_PARTITION_ID if the partition is not
- * self; INVALID_PARAMETER for a frame that is not RAM or was deposited
- * before; NO_RESOURCES if the host cannot allocate.  call->rep_next is the
- * first rep not done.
+ * Return: HV_STATUS_SUCCESS; INVALID_PARTITION_ID for an unknown
+ * partition; INVALID_PARTITION_STATE for a finalized one;
+ * INVALID_PARAMETER for a frame that is not RAM or was deposited before;
+ * NO_RESOURCES if the host cannot allocate.  call->rep_next is the first
+ * rep not done.
  */
 u16 hv_sim_deposit_memory(struct hv_sim_call *call)
 {
 	const struct hv_input_deposit_memory *in = call->input;
 	unsigned long ram_start = 0, ram_end = 0;
+	struct hv_sim_partition *pt = NULL;
 	u16 status = HV_STATUS_SUCCESS;
 	u32 i;
 
-	if (in->partition_id != HV_PARTITION_ID_SELF)
-		return HV_STATUS_INVALID_PARTITION_ID;
+	if (in->partition_id != HV_PARTITION_ID_SELF) {
+		pt = hv_sim_partition_find(in->partition_id);
+		if (!pt)
+			return HV_STATUS_INVALID_PARTITION_ID;
+		if (pt->state == HV_SIM_PT_FINALIZED)
+			return HV_STATUS_INVALID_PARTITION_STATE;
+	}
 
 	for (i = call->rep_start; i < call->rep_end; i++) {
 		u64 pfn = in->gpa_page_list[i];
@@ -147,6 +156,14 @@ u16 hv_sim_deposit_memory(struct hv_sim_call *call)
 				       GFP_ATOMIC))) {
 			status = HV_STATUS_NO_RESOURCES;
 			break;
+		}
+		if (pt) {
+			status = hv_sim_partition_deposit(pt, pfn);
+			if (status != HV_STATUS_SUCCESS) {
+				xa_erase(&hv_sim.deposited, pfn);
+				break;
+			}
+			continue;
 		}
 		hv_sim.pool_free++;
 		hv_sim.pool_deposited++;

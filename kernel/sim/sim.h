@@ -19,7 +19,9 @@
 #include <linux/xarray.h>
 
 #include "hv_abi.h"
+#include "hv_backend.h"
 
+struct dentry;
 struct pid;
 struct seq_file;
 
@@ -44,24 +46,67 @@ struct hv_sim_device_domain {
 	unsigned int nr_devices;
 };
 
+enum hv_sim_partition_state {
+	HV_SIM_PT_CREATED,
+	HV_SIM_PT_INITIALIZED,
+	HV_SIM_PT_FINALIZED,
+};
+
 /**
- * struct hv_sim_partition - a guest partition created through /dev/hv_sim
+ * struct hv_sim_partition - a guest partition (HVCALL_CREATE_PARTITION)
  * @node: entry in hv_sim.partitions (in creation order).
  * @id: partition id (never 0, never HV_PARTITION_ID_SELF, never reused).
- * @owner: thread group of the creating process (a reference is held), or
- *	NULL once the owner deleted the partition.
- * @owner_pid: its pid in the initial namespace, for debugfs.
- * @deleting: the owner deleted it (ioctl or close) while devices were still
- *	attached; it goes away when the last one is detached.
+ * @flags: creation flags.
+ * @state: created, initialized (runs VPs, takes maps) or finalized.
+ * @pages: page frames deposited to this partition -> value entry; marked
+ *	HV_SIM_PAGE_FREE while the partition does not use the page.
+ * @nr_pages: entries of @pages.
+ * @nr_free: of them marked free (what WITHDRAW_MEMORY can return).
+ * @gpa: guest page number -> PTE (hv_sim_pte_make()).
+ * @gpa_blocks: 2 MiB GPA block -> value entry (table page frame << 10 |
+ *	mapped pages in the block); the table page comes from @pages.
+ * @nr_gpa_pages: present entries of @gpa.
+ * @vps: vp_index -> struct hv_sim_vp.
+ * @nr_vps: entries of @vps.
  * @nr_devices: devices direct-attached to it.
  */
 struct hv_sim_partition {
 	struct list_head node;
 	u64 id;
-	struct pid *owner;
-	pid_t owner_pid;
-	bool deleting;
+	u64 flags;
+	enum hv_sim_partition_state state;
+	struct xarray pages;
+	unsigned long nr_pages;
+	unsigned long nr_free;
+	struct xarray gpa;
+	struct xarray gpa_blocks;
+	unsigned long nr_gpa_pages;
+	struct xarray vps;
+	unsigned int nr_vps;
 	unsigned int nr_devices;
+};
+
+#define HV_SIM_PAGE_FREE	XA_MARK_0
+
+/**
+ * struct hv_sim_vp - a virtual processor of a guest partition
+ * @index: vp_index.
+ * @regs_pfn: its register state page (from the partition's pages): the
+ *	guest program (struct hv_vmm_guest_program) the VMM put there.
+ * @msg_pfn: its intercept message page: the last intercept message.
+ * @mapped: bit n: state page type n is mapped by the root.
+ * @suspended: stopped by an intercept; the next dispatch must clear it.
+ * @dispatches: DISPATCH_VP calls that ran it.
+ * @intercepts: intercepts it raised.
+ */
+struct hv_sim_vp {
+	u32 index;
+	unsigned long regs_pfn;
+	unsigned long msg_pfn;
+	unsigned long mapped;
+	bool suspended;
+	u64 dispatches;
+	u64 intercepts;
 };
 
 /**
@@ -83,7 +128,7 @@ struct hv_sim_device {
 };
 
 /* The number of call codes the simulator implements (hcall.c's table). */
-#define HV_SIM_NR_CALLS		9
+#define HV_SIM_NR_CALLS		21
 /* Distinct non-success statuses kept in the stats table. */
 #define HV_SIM_NR_STATUSES	32
 /* Pending fault injections at most. */
@@ -133,6 +178,8 @@ struct hv_sim_fault {
  * @nr_statuses: used entries of @status_code.
  * @faults: pending fault injections, oldest first.
  * @nr_faults: used entries of @faults.
+ * @pages_leaked: audit: pages still deposited to a partition when it was
+ *	deleted (the root never withdrew them; a correct driver leaves 0).
  */
 struct hv_sim_state {
 	spinlock_t lock;		/* guards all of the state below */
@@ -151,6 +198,7 @@ struct hv_sim_state {
 	unsigned int nr_statuses;
 	struct hv_sim_fault faults[HV_SIM_NR_FAULTS];
 	unsigned int nr_faults;
+	unsigned long pages_leaked;
 };
 
 extern struct hv_sim_state hv_sim;
@@ -164,14 +212,58 @@ extern struct hv_sim_state hv_sim;
  *	time slice or an injected fault.
  * @rep_next: set by the handler: index of the first rep not completed
  *	(the "reps completed" of the result).
+ * @output: the caller's output page, or NULL (calls with output check it).
  */
 struct hv_sim_call {
 	const void *input;
+	void *output;
 	u32 rep_count;
 	u32 rep_start;
 	u32 rep_end;
 	u32 rep_next;
 };
+
+/*
+ * A page table entry of the sim's tables (device domain IOVA, partition
+ * GPA): an xarray value entry packing the page frame number and the map
+ * flags: bits 0-3 as they are (access), then NOT_CACHED, ADJUSTABLE,
+ * NO_ACCESS and LARGE_PAGE.
+ */
+#define HV_SIM_PTE_FLAGS_BITS	8
+
+static inline void *hv_sim_pte_make(u64 pfn, u32 flags)
+{
+	unsigned long bits = flags & 0xf;
+
+	bits |= flags & HV_MAP_GPA_NOT_CACHED ? BIT(4) : 0;
+	bits |= flags & HV_MAP_GPA_ADJUSTABLE ? BIT(5) : 0;
+	bits |= flags & HV_MAP_GPA_NO_ACCESS ? BIT(6) : 0;
+	bits |= flags & HV_MAP_GPA_LARGE_PAGE ? BIT(7) : 0;
+	return xa_mk_value((unsigned long)pfn << HV_SIM_PTE_FLAGS_BITS | bits);
+}
+
+static inline unsigned long hv_sim_pte_pfn(void *pte)
+{
+	return xa_to_value(pte) >> HV_SIM_PTE_FLAGS_BITS;
+}
+
+static inline u32 hv_sim_pte_flags(void *pte)
+{
+	unsigned long bits = xa_to_value(pte);
+	u32 flags = bits & 0xf;
+
+	flags |= bits & BIT(4) ? HV_MAP_GPA_NOT_CACHED : 0;
+	flags |= bits & BIT(5) ? HV_MAP_GPA_ADJUSTABLE : 0;
+	flags |= bits & BIT(6) ? HV_MAP_GPA_NO_ACCESS : 0;
+	flags |= bits & BIT(7) ? HV_MAP_GPA_LARGE_PAGE : 0;
+	return flags;
+}
+
+/* Physical addresses have at most 52 bits (x86-64 MAXPHYADDR). */
+#define HV_SIM_PFN_MAX		((1ULL << (52 - HV_HYP_PAGE_SHIFT)) - 1)
+
+/* main.c */
+enum hv_role hv_sim_role(void);
 
 /* hcall.c */
 u64 hv_sim_hypercall(u64 control, void *input, void *output);
@@ -220,10 +312,40 @@ void hv_sim_seq_devices_of(struct seq_file *m,
 			   const struct hv_sim_partition *partition);
 void hv_sim_seq_bdf(struct seq_file *m, const struct hv_sim_device *dev);
 
+/* pte.c */
+bool hv_sim_pte_run(struct xarray *xa, unsigned long *index,
+		    unsigned long *pfn, unsigned long *pages, u32 *flags);
+
+/* partition.c */
+void hv_sim_partitions_init(void);
+void hv_sim_partitions_exit(void);
+struct hv_sim_partition *hv_sim_partition_find(u64 id);
+bool hv_sim_partition_page_take(struct hv_sim_partition *pt,
+				unsigned long *pfn);
+void hv_sim_partition_page_give(struct hv_sim_partition *pt,
+				unsigned long pfn);
+u16 hv_sim_partition_deposit(struct hv_sim_partition *pt, u64 pfn);
+u16 hv_sim_create_partition(struct hv_sim_call *call);
+u16 hv_sim_initialize_partition(struct hv_sim_call *call);
+u16 hv_sim_finalize_partition(struct hv_sim_call *call);
+u16 hv_sim_delete_partition(struct hv_sim_call *call);
+u16 hv_sim_withdraw_memory(struct hv_sim_call *call);
+
+/* gpa.c */
+u16 hv_sim_map_gpa_pages(struct hv_sim_call *call);
+u16 hv_sim_unmap_gpa_pages(struct hv_sim_call *call);
+void hv_sim_gpa_clear(struct hv_sim_partition *pt);
+void *hv_sim_gpa_lookup(struct hv_sim_partition *pt, u64 gfn);
+
+/* vp.c */
+u16 hv_sim_create_vp(struct hv_sim_call *call);
+u16 hv_sim_delete_vp(struct hv_sim_call *call);
+u16 hv_sim_map_vp_state_page(struct hv_sim_call *call);
+u16 hv_sim_unmap_vp_state_page(struct hv_sim_call *call);
+u16 hv_sim_dispatch_vp(struct hv_sim_call *call);
+void hv_sim_vps_clear(struct hv_sim_partition *pt);
+
 /* direct.c */
-int hv_sim_direct_init(void);
-void hv_sim_direct_exit(void);
-int hv_sim_current_partition(u64 *partition_id);
 u16 hv_sim_attach_device(struct hv_sim_call *call);
 u16 hv_sim_detach_device(struct hv_sim_call *call);
 
@@ -241,8 +363,77 @@ bool hv_sim_fault_take(u16 code, struct hv_sim_fault *fault);
 int hv_sim_fault_parse(char *buf);
 void hv_sim_fault_show(struct seq_file *m);
 
+/* synic.c: the model's MSR indexes. */
+enum {
+	HV_SIM_SYNIC_SCONTROL,
+	HV_SIM_SYNIC_SIEFP,
+	HV_SIM_SYNIC_SIMP,
+	HV_SIM_SYNIC_EOM,
+	HV_SIM_SYNIC_SIRBP,
+	HV_SIM_SYNIC_SINT0,
+	HV_SIM_SYNIC_NR_MSRS = HV_SIM_SYNIC_SINT0 + HV_SYNIC_SINT_COUNT,
+};
+
+/**
+ * enum hv_sim_synic_writer - who accessed a SynIC MSR
+ * @HV_SIM_SYNIC_VMBUS: the sim's VMBus model (vmbus.c).
+ * @HV_SIM_SYNIC_DRIVER: a driver, through the backend.
+ * @HV_SIM_SYNIC_TEST: a test, through debugfs "synic_msr".
+ * @HV_SIM_SYNIC_NR_WRITERS: count; as a last writer: nobody yet.
+ */
+enum hv_sim_synic_writer {
+	HV_SIM_SYNIC_VMBUS,
+	HV_SIM_SYNIC_DRIVER,
+	HV_SIM_SYNIC_TEST,
+	HV_SIM_SYNIC_NR_WRITERS,
+};
+
+/* synic.c */
+int hv_sim_synic_init(enum hv_role role);
+void hv_sim_synic_exit(void);
+int hv_sim_synic_index(u32 msr);
+const char *hv_sim_synic_msr_name(int index, char buf[12]);
+u64 hv_sim_synic_access(enum hv_sim_synic_writer who, u32 msr, const u64 *val);
+u64 hv_sim_synic_read(u32 msr);
+void hv_sim_synic_write(u32 msr, u64 val);
+int hv_sim_sint_handler_set(void (*handler)(void));
+void hv_sim_sint_handler_clear(void);
+int hv_sim_synic_post(unsigned int cpu, unsigned int sint,
+		      const struct hv_message *msg);
+void hv_sim_synic_show_cpu(struct seq_file *m, unsigned int cpu);
+void hv_sim_synic_audit(struct seq_file *m);
+void hv_sim_synic_audit_reset(void);
+void hv_sim_synic_audit_log(const char *when);
+void hv_sim_synic_debugfs_init(struct dentry *dir);
+
+/* vmbus.c */
+int hv_sim_vmbus_init(enum hv_role role);
+void hv_sim_vmbus_exit(void);
+int hv_sim_vmbus_start(void);
+int hv_sim_vmbus_stop(void);
+bool hv_sim_vmbus_up(void);
+void hv_sim_vmbus_isr(void);
+void hv_sim_vmbus_show(struct seq_file *m);
+
 /* debugfs.c */
 void hv_sim_debugfs_init(void);
 void hv_sim_debugfs_exit(void);
+char *hv_sim_knob_text(const char __user *ubuf, size_t count,
+		       const char *knob, char **text);
+
+/* A knob: reads show its value (seq_file), writes go to _write(). */
+#define HV_SIM_KNOB(name)						\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return single_open(file, name##_show, inode->i_private);	\
+}									\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = name##_open,						\
+	.read = seq_read,						\
+	.write = name##_write,						\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
 
 #endif /* HV_SIM_H */

@@ -10,12 +10,21 @@
  *   write the expected IOVA -> page frame table from /proc/self/pagemap,
  *   run the caller's commands at each stage, unmap, tear down in order.
  *
- * With --partition the client first creates a guest partition through
- * /dev/hv_sim, so that hv_iommu (attach_mode=auto) direct-attaches the
- * device to it.
+ * With --partition the client is a VMM: it creates and initializes a guest
+ * partition through /dev/hv_vmm, asks for direct attach of its VFIO group
+ * on the partition (HV_VMM_ATTACH_DEVICE, before VFIO_SET_IOMMU, so that
+ * hv_iommu with attach_mode=auto attaches the device to the partition),
+ * gives the buffer to the guest as RAM at GPA = IOVA, and at the end
+ * releases the request (HV_VMM_DETACH_DEVICE) and closes the partition; it
+ * also creates VP 0, which lives until the partition goes.
+ * --close-partition-first closes the partition while the device is still
+ * attached, as a VMM killed at the wrong moment does.  --also BDF2 puts the
+ * group of a second device into the container after VFIO_SET_IOMMU (VFIO
+ * then tries to share the first domain with it), without asking for it on
+ * the partition.
  *
  * Commands given with --before-map, --while-mapped, --after-partial,
- * --after-map-fail and --after-unmap run through system(3) with these
+ * --after-map-fail, --after-unmap and --after-partition-close run through system(3) with these
  * variables in the environment: HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA
  * (hex), HV_VFIO_SIZE, HV_VFIO_PID (the client's pid), and HV_PARTITION_ID
  * with --partition.  A command that exits non-zero fails the client.
@@ -44,7 +53,7 @@
 
 #include <linux/vfio.h>
 
-#include "../../kernel/uapi/hv_sim.h"
+#include "../../kernel/uapi/hv_vmm.h"
 
 #define PAGE_4K		4096UL
 #define HUGE_2M		(2UL << 20)
@@ -60,6 +69,8 @@ struct options {
 	unsigned int chunks;
 	int hugepages;			/* 1: MADV_HUGEPAGE, -1: MADV_NOHUGEPAGE */
 	int partition;
+	int close_partition_first;
+	const char *also;
 	int expect_map_fail;
 	int retry_map;
 	const char *expect_file;
@@ -68,6 +79,7 @@ struct options {
 	const char *after_map_fail;
 	const char *after_partial;
 	const char *after_unmap;
+	const char *after_partition_close;
 	int partial;			/* --partial-unmap given */
 	uint64_t partial_off;
 	uint64_t partial_len;
@@ -87,8 +99,14 @@ static void usage(FILE *f)
 "  -N, --no-hugepages        madvise(MADV_NOHUGEPAGE): 4 KiB pages only, even\n"
 "                            with THP \"always\"\n"
 "  -e, --expect FILE         write \"0xIOVA 0xPFN\" for every 4K page\n"
-"  -p, --partition           create a guest partition via /dev/hv_sim first\n"
-"                            (direct attach); exported as HV_PARTITION_ID\n"
+"  -p, --partition           act as a VMM: a guest partition via /dev/hv_vmm,\n"
+"                            direct attach asked for on it, the buffer as its\n"
+"                            RAM at GPA = IOVA; exported as HV_PARTITION_ID\n"
+"      --close-partition-first  with -p: close the partition before the\n"
+"                            VFIO container (the device is still attached)\n"
+"      --after-partition-close CMD  run CMD after that close\n"
+"      --also BDF2           put BDF2's group in the container too, after\n"
+"                            VFIO_SET_IOMMU (not asked for on the partition)\n"
 "      --before-map CMD      run CMD after SET_IOMMU, before MAP_DMA\n"
 "  -w, --while-mapped CMD    run CMD while everything is mapped\n"
 "  -u, --partial-unmap OFF:LEN  unmap [iova+OFF, +LEN) first (with type1v2\n"
@@ -303,6 +321,9 @@ enum {
 	OPT_AFTER_PARTIAL,
 	OPT_AFTER_MAP_FAIL,
 	OPT_RETRY_MAP,
+	OPT_CLOSE_PARTITION_FIRST,
+	OPT_AFTER_PARTITION_CLOSE,
+	OPT_ALSO,
 };
 
 static void parse_args(int argc, char **argv, struct options *opt)
@@ -316,6 +337,9 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "no-hugepages",	no_argument,	   NULL, 'N' },
 		{ "expect",		required_argument, NULL, 'e' },
 		{ "partition",		no_argument,	   NULL, 'p' },
+		{ "close-partition-first", no_argument,   NULL, OPT_CLOSE_PARTITION_FIRST },
+		{ "after-partition-close", required_argument, NULL, OPT_AFTER_PARTITION_CLOSE },
+		{ "also",		required_argument, NULL, OPT_ALSO },
 		{ "before-map",		required_argument, NULL, OPT_BEFORE_MAP },
 		{ "while-mapped",	required_argument, NULL, 'w' },
 		{ "partial-unmap",	required_argument, NULL, 'u' },
@@ -350,6 +374,9 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		case 'N': opt->hugepages = -1; break;
 		case 'e': opt->expect_file = optarg; break;
 		case 'p': opt->partition = 1; break;
+		case OPT_CLOSE_PARTITION_FIRST: opt->close_partition_first = 1; break;
+		case OPT_AFTER_PARTITION_CLOSE: opt->after_partition_close = optarg; break;
+		case OPT_ALSO: opt->also = optarg; break;
 		case OPT_BEFORE_MAP: opt->before_map = optarg; break;
 		case 'w': opt->while_mapped = optarg; break;
 		case 'u':
@@ -397,7 +424,7 @@ int main(int argc, char **argv)
 	struct options opt = { 0 };
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[PATH_MAX];
-	int container, group, device, hvsim = -1;
+	int container, group, device, hvvmm = -1, pt = -1, vp = -1, group2 = -1;
 	uint64_t partition_id = 0;
 	size_t alloc;
 	double seconds;
@@ -432,13 +459,26 @@ int main(int argc, char **argv)
 		die(errno, "VFIO_GROUP_SET_CONTAINER group %d", gnum);
 	printf("group: %d\n", gnum);
 
-	/* Direct attach: own a guest partition before the domain's first attach. */
+	/* Direct attach: asked for on the partition before the first attach. */
 	if (opt.partition) {
-		hvsim = open(HV_SIM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-		if (hvsim < 0)
-			die(errno, "open %s", HV_SIM_DEVICE_PATH);
-		if (ioctl(hvsim, HV_SIM_CREATE_PARTITION, &partition_id))
-			die(errno, "HV_SIM_CREATE_PARTITION");
+		struct hv_vmm_create_partition cp = { 0 };
+		struct hv_vmm_device dev = { .fd = group };
+
+		hvvmm = open(HV_VMM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		if (hvvmm < 0)
+			die(errno, "open %s", HV_VMM_DEVICE_PATH);
+		pt = ioctl(hvvmm, HV_VMM_CREATE_PARTITION, &cp);
+		if (pt < 0)
+			die(errno, "HV_VMM_CREATE_PARTITION");
+		if (ioctl(pt, HV_VMM_INITIALIZE_PARTITION))
+			die(errno, "HV_VMM_INITIALIZE_PARTITION");
+		if (ioctl(pt, HV_VMM_GET_PARTITION_ID, &partition_id))
+			die(errno, "HV_VMM_GET_PARTITION_ID");
+		if (ioctl(pt, HV_VMM_ATTACH_DEVICE, &dev))
+			die(errno, "HV_VMM_ATTACH_DEVICE group %d", gnum);
+		vp = ioctl(pt, HV_VMM_CREATE_VP, &(struct hv_vmm_create_vp){ 0 });
+		if (vp < 0)
+			die(errno, "HV_VMM_CREATE_VP");
 		printf("partition: %" PRIu64 "\n", partition_id);
 		setenv_u64("HV_PARTITION_ID", partition_id, 0);
 	}
@@ -449,6 +489,15 @@ int main(int argc, char **argv)
 	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, opt.bdf);
 	if (device < 0)
 		die(errno, "VFIO_GROUP_GET_DEVICE_FD %s", opt.bdf);
+	if (opt.also) {
+		snprintf(path, sizeof(path), "/dev/vfio/%d", device_group(opt.also));
+		group2 = open(path, O_RDWR | O_CLOEXEC);
+		if (group2 < 0)
+			die(errno, "open %s (is %s bound to vfio-pci?)", path, opt.also);
+		if (ioctl(group2, VFIO_GROUP_SET_CONTAINER, &container))
+			die(errno, "VFIO_GROUP_SET_CONTAINER %s", path);
+		printf("also: %s\n", opt.also);
+	}
 
 	if (setenv("HV_VFIO_BDF", opt.bdf, 1))
 		die(errno, "setenv");
@@ -473,6 +522,17 @@ int main(int argc, char **argv)
 	/* Touch every page so each has its own frame (not the zero page). */
 	for (p = buf; p < buf + opt.size; p += PAGE_4K)
 		*(volatile char *)p = 1;
+	if (pt >= 0) {
+		struct hv_vmm_user_mem_region mem = {
+			.size = opt.size,
+			.guest_pfn = opt.iova / PAGE_4K,
+			.userspace_addr = (uintptr_t)buf,
+			.flags = 1 << HV_VMM_SET_MEM_BIT_WRITABLE,
+		};
+
+		if (ioctl(pt, HV_VMM_SET_GUEST_MEMORY, &mem))
+			die(errno, "HV_VMM_SET_GUEST_MEMORY");
+	}
 
 	run_cmd("before-map", opt.before_map);
 
@@ -503,17 +563,36 @@ int main(int argc, char **argv)
 		  opt.size - (opt.partial ? opt.partial_len : 0), "all");
 	run_cmd("after-unmap", opt.after_unmap);
 
-	/* Tear down in the order a VMM does: device, group, container, partition. */
+	/*
+	 * Tear down in the order a VMM does: device, group, container, the
+	 * direct-attach request, partition.
+	 */
+	if (pt >= 0 && opt.close_partition_first) {
+		close(vp);
+		close(pt);
+		pt = -1;
+		run_cmd("after-partition-close", opt.after_partition_close);
+	}
 	close(device);
+	if (group2 >= 0) {
+		if (ioctl(group2, VFIO_GROUP_UNSET_CONTAINER))
+			die(errno, "VFIO_GROUP_UNSET_CONTAINER %s", opt.also);
+		close(group2);
+	}
 	if (ioctl(group, VFIO_GROUP_UNSET_CONTAINER))
 		die(errno, "VFIO_GROUP_UNSET_CONTAINER");
+	if (pt >= 0) {
+		struct hv_vmm_device dev = { .fd = group };
+
+		if (ioctl(pt, HV_VMM_DETACH_DEVICE, &dev))
+			die(errno, "HV_VMM_DETACH_DEVICE");
+		close(vp);
+		close(pt);
+	}
 	close(group);
 	close(container);
-	if (hvsim >= 0) {
-		if (ioctl(hvsim, HV_SIM_DELETE_PARTITION))
-			die(errno, "HV_SIM_DELETE_PARTITION");
-		close(hvsim);
-	}
+	if (hvvmm >= 0)
+		close(hvvmm);
 	munmap(buf, opt.size);
 	printf("done\n");
 	return 0;

@@ -20,6 +20,18 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("%s is not built (make -C tests/vfio)" % hvtest.CLIENT)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def synic_audit_at_end():
+    """Every suite ends by asserting the sim's SynIC audit is 0: no SynIC
+    MSR accessed while SCONTROL was off, none of VMBus's written by others."""
+    yield
+    path = os.path.join(hvtest.DBG_SIM, "synic_audit")
+    if os.path.exists(path):
+        audit = hvtest.read_text(path).strip()
+        assert all(kv.endswith("=0") for kv in audit.split()), \
+            "SynIC audit at the end of the suite: " + audit
+
+
 @pytest.fixture(scope="session")
 def initial_pool_pages():
     """The sim's free page count at the start, to restore after fault tests

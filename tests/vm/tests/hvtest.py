@@ -190,6 +190,26 @@ class Tables:
     def sim_partitions(self):
         return self.sim("partitions")
 
+    def sim_partition(self, pid):
+        rows = [r for r in self.sim_partitions() if num(r["id"]) == pid]
+        assert len(rows) <= 1, "sim partition %d listed %d times" % (pid, len(rows))
+        return rows[0] if rows else None
+
+    def sim_vps(self, pid=None):
+        return [r for r in self.sim("vps") if pid is None or num(r["partition"]) == pid]
+
+    def sim_gpa(self, pid=None):
+        return [r for r in self.sim("gpa") if pid is None or num(r["partition"]) == pid]
+
+    def sim_gpa_pages(self, pid):
+        """A partition's GPA map expanded to {gpa: (pfn, flags)}."""
+        out = {}
+        for r in self.sim_gpa(pid):
+            gpa, pfn, flags = num(r["gpa"]), num(r["pfn"]), num(r["flags"])
+            for i in range(num(r["pages"])):
+                out[gpa + i * PAGE] = (pfn + i if pfn else 0, flags)
+        return out
+
     def sim_pool(self):
         rows = self.sim("pool")
         assert len(rows) == 1, "sim pool: %r" % rows
