@@ -9,6 +9,8 @@
 #ifndef HVCTL_TEST_FIXTURE_H
 #define HVCTL_TEST_FIXTURE_H
 
+#include <stdlib.h>
+
 /* Creates the tree; returns its malloc'd root path. */
 char *fx_create(void);
 
@@ -32,5 +34,21 @@ void fx_chmod(const char *root, const char *rel, unsigned mode);
  * status.  AS_NOBODY: when running as root, the child drops to uid/gid
  * 65534 first (to see permission errors as an operator would). */
 int fx_run(const char *root, int as_nobody, char **out, char **err, ...);
+
+/* Result of one run of hvctl (fx_run): exit code, stdout, stderr. */
+struct run {
+	int rc;
+	char *out;
+	char *err;
+};
+
+#define RUN(r, root, ...) \
+	((r)->rc = fx_run((root), 0, &(r)->out, &(r)->err, __VA_ARGS__, (char *)NULL))
+
+static inline void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
 
 #endif

@@ -28,22 +28,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Result of one run. */
-struct run {
-	int rc;
-	char *out;
-	char *err;
-};
-
-#define RUN(r, root, ...) \
-	((r)->rc = fx_run((root), 0, &(r)->out, &(r)->err, __VA_ARGS__, (char *)NULL))
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
 /* Asserts a successful run with empty stderr. */
 static void assert_ok(const struct run *r)
 {
