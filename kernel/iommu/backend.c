@@ -11,7 +11,7 @@
 
 /* The backend in use; set once at init, never changes (no module exit). */
 const struct hv_backend *hv_iommu_backend;
-EXPORT_SYMBOL_NS_GPL(hv_iommu_backend, HV_IOMMU);
+EXPORT_SYMBOL_NS_GPL(hv_iommu_backend, HV_IOMMU_NS);
 
 /*
  * What each role may do.  One code path for both; where they differ, it

@@ -13,6 +13,7 @@
 #include <asm/mshyperv.h>
 
 #include "hv_backend.h"
+#include "hv_compat.h"
 #include "backend_hyperv.h"
 
 /* CPUID 0x40000003 EAX: device domains available. */
@@ -49,13 +50,13 @@ static u64 hv_iommu_hyperv_synic_read(u32 msr)
 {
 	u64 val;
 
-	rdmsrl(msr, val);
+	rdmsrq(msr, val);
 	return val;
 }
 
 static void hv_iommu_hyperv_synic_write(u32 msr, u64 val)
 {
-	wrmsrl(msr, val);
+	wrmsrq(msr, val);
 }
 
 /*
@@ -97,7 +98,7 @@ const struct hv_backend hv_iommu_hyperv_backend = {
  * @why: set to the reason when it cannot.
  *
  * Usable when Hyper-V is initialised, this kernel is the root partition
- * (hv_root_partition; an L1VH parent sets it too) and the hypervisor
+ * (hv_compat_parent_partition(): root or L1VH parent) and the hypervisor
  * offers device domains (CPUID 0x40000003 EAX bit 24).
  *
  * Return: true if usable.
@@ -108,7 +109,7 @@ bool hv_iommu_hyperv_usable(const char **why)
 		*why = "not running on Hyper-V";
 		return false;
 	}
-	if (!hv_root_partition) {
+	if (!hv_compat_parent_partition()) {
 		*why = "not the Hyper-V root partition or an L1VH parent";
 		return false;
 	}

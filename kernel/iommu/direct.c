@@ -174,7 +174,7 @@ int hv_iommu_direct_request(struct iommu_group *group, u64 partition_id)
 		iommu_group_for_each_dev(group, &req, hv_iommu_direct_unmark);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(hv_iommu_direct_request, HV_IOMMU);
+EXPORT_SYMBOL_NS_GPL(hv_iommu_direct_request, HV_IOMMU_NS);
 
 /**
  * hv_iommu_direct_release() - undo hv_iommu_direct_request()
@@ -199,4 +199,4 @@ int hv_iommu_direct_release(struct iommu_group *group, u64 partition_id,
 	ret = iommu_group_for_each_dev(group, &req, hv_iommu_direct_unmark);
 	return ret ?: req.err;
 }
-EXPORT_SYMBOL_NS_GPL(hv_iommu_direct_release, HV_IOMMU);
+EXPORT_SYMBOL_NS_GPL(hv_iommu_direct_release, HV_IOMMU_NS);

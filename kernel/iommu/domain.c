@@ -21,8 +21,7 @@ static void hv_iommu_static_domain_free(struct iommu_domain *domain)
 	/* identity and blocked are static; nothing to free. */
 }
 
-static int hv_iommu_attach_dev(struct iommu_domain *domain,
-			       struct device *dev);
+static int hv_iommu_attach_dev(HV_COMPAT_ATTACH_DEV_PARAMS(domain, dev));
 static void hv_iommu_detach_dev(struct iommu_domain *domain,
 				struct device *dev);
 
@@ -410,8 +409,7 @@ int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 	return ret;
 }
 
-static int hv_iommu_attach_dev(struct iommu_domain *domain,
-			       struct device *dev)
+static int hv_iommu_attach_dev(HV_COMPAT_ATTACH_DEV_PARAMS(domain, dev))
 {
 	struct hv_iommu_domain *to;
 	struct hv_iommu_dev *hd;

@@ -675,5 +675,5 @@ int hv_hcall(struct hv_hcall_args *args)
 	args->status = hc.status;
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(hv_hcall, HV_IOMMU);
-EXPORT_SYMBOL_NS_GPL(hv_status_name, HV_IOMMU);
+EXPORT_SYMBOL_NS_GPL(hv_hcall, HV_IOMMU_NS);
+EXPORT_SYMBOL_NS_GPL(hv_status_name, HV_IOMMU_NS);

@@ -143,6 +143,7 @@ enum hv_iommu_skip_reason {
 	HV_IOMMU_SKIP_SEGMENT,		/* segment does not fit 16 bits */
 	HV_IOMMU_SKIP_ID_COLLISION,	/* its device id is another's */
 	HV_IOMMU_SKIP_NOMEM,
+	HV_IOMMU_SKIP_BOUND,		/* a driver had it before hv_iommu loaded */
 };
 
 enum hv_iommu_dev_state {

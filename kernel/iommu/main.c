@@ -55,6 +55,7 @@ static struct hv_iommu_dev *hv_iommu_dev_find(const char *bdf)
 static struct hv_iommu_dev *hv_iommu_dev_same_id(u64 device_id,
 						 const char *bdf)
 {
+	const struct device_driver *drv;
 	struct hv_iommu_dev *hd;
 
 	list_for_each_entry(hd, &hv_iommu_devices, list)
@@ -117,6 +118,23 @@ static struct iommu_device *hv_iommu_probe_device(struct device *dev)
 		dev_info(dev, "not claimed: shares its IOMMU group with a function listed in pci_devs_to_skip\n");
 	if (skip != HV_IOMMU_SKIP_NONE)
 		return hv_iommu_decline(bdf, skip);
+	/*
+	 * The core probes a device for its IOMMU before a driver binds
+	 * (iommu_bus_notifier(), BUS_NOTIFY_ADD_DEVICE); one already bound
+	 * when this driver registers had its DMA set up without an IOMMU,
+	 * and taking it from under a live driver is what iommu.c (6.15+,
+	 * __iommu_probe_device()) WARNs about: "late IOMMU probe at driver
+	 * bind".  Leave it in the hypervisor's default domain, where it is
+	 * anyway, and say how to get it claimed: load hv_iommu from the
+	 * initramfs (the package's hooks), or remove and rescan the device.
+	 * The same unlocked read as the core's.
+	 */
+	drv = READ_ONCE(dev->driver);
+	if (drv) {
+		dev_info(dev, "not claimed: bound to %s before hv_iommu loaded (remove and rescan it to claim it)\n",
+			 drv->name);
+		return hv_iommu_decline(bdf, HV_IOMMU_SKIP_BOUND);
+	}
 
 	mutex_lock(&hv_iommu_lock);
 	hd = hv_iommu_dev_find(bdf);
@@ -248,7 +266,7 @@ static const struct iommu_ops hv_iommu_ops = {
 	.def_domain_type = hv_iommu_def_domain_type,
 	.get_resv_regions = hv_iommu_get_resv_regions,
 	.default_domain_ops = &hv_iommu_paging_ops,
-	.pgsize_bitmap = SZ_4K,
+	HV_COMPAT_IOMMU_OPS_PGSIZE(SZ_4K)
 	.owner = THIS_MODULE,
 };
 

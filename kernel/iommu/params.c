@@ -274,6 +274,7 @@ static const char * const hv_iommu_skip_reasons[] = {
 	[HV_IOMMU_SKIP_SEGMENT] = "segment",
 	[HV_IOMMU_SKIP_ID_COLLISION] = "id_collision",
 	[HV_IOMMU_SKIP_NOMEM] = "nomem",
+	[HV_IOMMU_SKIP_BOUND] = "bound_before_load",
 };
 
 /**

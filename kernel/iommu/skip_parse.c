@@ -9,6 +9,7 @@
 #include <linux/errno.h>
 #include <linux/types.h>
 
+#include "hv_compat.h"
 #include "skip_parse.h"
 
 /*

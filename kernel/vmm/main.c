@@ -8,6 +8,7 @@
  *
  * This file: module load and unload.
  */
+#include "hv_compat.h"
 #include "vmm.h"
 
 #include <linux/debugfs.h>
@@ -50,4 +51,4 @@ module_exit(hv_vmm_exit);
 
 MODULE_DESCRIPTION("Root partition VMM driver for Hyper-V: partitions, VPs, guest memory");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(HV_IOMMU);
+MODULE_IMPORT_NS(HV_IOMMU_NS);
