@@ -55,7 +55,6 @@ static struct hv_iommu_dev *hv_iommu_dev_find(const char *bdf)
 static struct hv_iommu_dev *hv_iommu_dev_same_id(u64 device_id,
 						 const char *bdf)
 {
-	const struct device_driver *drv;
 	struct hv_iommu_dev *hd;
 
 	list_for_each_entry(hd, &hv_iommu_devices, list)
@@ -80,6 +79,7 @@ static struct iommu_device *hv_iommu_decline(const char *bdf,
 
 static struct iommu_device *hv_iommu_probe_device(struct device *dev)
 {
+	const struct device_driver *drv;
 	enum hv_iommu_skip_reason skip;
 	struct hv_iommu_dev *hd, *sibling;
 	struct pci_dev *pdev;

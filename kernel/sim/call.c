@@ -31,6 +31,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "hv_compat.h"
 #include "sim.h"
 
 /* "CODE REP_COUNT REP_START MODE " plus two hex digits per input byte. */
