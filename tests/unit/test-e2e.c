@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "fixture.h"
+#include "json-assert.h"
 
 #define PARAM_SKIP "/sys/module/hv_iommu/parameters/pci_devs_to_skip"
 
@@ -60,63 +61,6 @@ static int have_hwdb(void)
 {
 	return !access("/etc/udev/hwdb.bin", R_OK) || !access("/usr/lib/udev/hwdb.bin", R_OK) ||
 	       !access("/lib/udev/hwdb.bin", R_OK);
-}
-
-/* Parses a JSON document (the test fails if it is not one). */
-static struct json_object *json_doc(const char *text)
-{
-	struct json_object *j = json_tokener_parse(text);
-
-	if (!j)
-		fail_msg("not a JSON document:\n%s", text);
-	return j;
-}
-
-/* The value at PATH ("domains/2/id": member names, array indexes), which
- * must exist; *NUL is set when it is JSON null. */
-static struct json_object *jget(struct json_object *j, const char *path)
-{
-	char buf[256], *save = NULL, *tok;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		if (json_object_is_type(j, json_type_array)) {
-			size_t i = strtoul(tok, NULL, 10);
-
-			if (i >= json_object_array_length(j))
-				fail_msg("%s: no element %zu", path, i);
-			j = json_object_array_get_idx(j, i);
-		} else if (!json_object_is_type(j, json_type_object) ||
-			   !json_object_object_get_ex(j, tok, &j)) {
-			fail_msg("%s: no member '%s'", path, tok);
-		}
-	}
-	return j;
-}
-
-static void assert_jstr(struct json_object *doc, const char *path, const char *want)
-{
-	struct json_object *j = jget(doc, path);
-
-	if (!json_object_is_type(j, json_type_string) || strcmp(json_object_get_string(j), want))
-		fail_msg("%s: want \"%s\", got %s", path, want, json_object_to_json_string(j));
-}
-
-static void assert_jnum(struct json_object *doc, const char *path, uint64_t want)
-{
-	struct json_object *j = jget(doc, path);
-
-	if (!json_object_is_type(j, json_type_int) || json_object_get_uint64(j) != want)
-		fail_msg("%s: want %llu, got %s", path, (unsigned long long)want,
-			 json_object_to_json_string(j));
-}
-
-static void assert_jnull(struct json_object *doc, const char *path)
-{
-	struct json_object *j = jget(doc, path);
-
-	if (j)
-		fail_msg("%s: want null, got %s", path, json_object_to_json_string(j));
 }
 
 /* No string anywhere in J is "-" (missing values are null). */
