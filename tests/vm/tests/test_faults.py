@@ -336,29 +336,3 @@ def test_refused_unmap_holds_frames(tmp_path, attach_mode, tables):
                     dom, re.escape(EDU0), what, first, sim_pages[first][0], done))
         assert re.search(line, log), "no log line /%s/ in:\n%s" % (line, log)
     assert not re.search(r"WARNING:|BUG:|Oops", log), log
-
-
-def test_all_reps_done_not_reissued(tmp_path, attach_mode, tables):
-    """fail '0xb3 0xb 4095 1': the first map call completes all its reps and
-    still says INSUFFICIENT_MEMORY.  Nothing is left to do: no deposit, no
-    re-issue (which would start past the last rep); the map succeeds."""
-    attach_mode("domain")
-    before, mapped = tmp_path / "before", tmp_path / "mapped"
-    size = 4 * MiB
-    with hvtest.VfioBound(EDU0):
-        hvtest.client(EDU0, "--size", size, "--expect", tmp_path / "expect",
-                      "--before-map", then(snapshot_cmd(before), knob_cmd(
-                          "fail", "0x%x 0x%x 4095 1" % (MAP, INSUFFICIENT_MEMORY))),
-                      "--while-mapped", snapshot_cmd(mapped))
-        b, m = Tables.snapshot(before), Tables.snapshot(mapped)
-        assert hvtest.read_text(os.path.join(m.sim_dir, "fail")).strip() == ""
-        dom = check_domain_mapped(m, EDU0, hvtest.read_expect(tmp_path / "expect"), size)
-        dep = hvtest.delta(stat_record(m.stats(), "deposits"), stat_record(b.stats(), "deposits"))
-        assert dep["calls"] == 0, "deposited after a call whose reps all completed: %r" % dep
-        sim = hvtest.delta(stat_call(m.sim_stats(), MAP), stat_call(b.sim_stats(), MAP))
-        # One failure (the injected one), every page mapped once, and no
-        # call that mapped nothing (a re-issue past the last rep).
-        assert sim["failures"] == 1 and sim["reps"] == size // PAGE, sim
-        assert stat_status(m.sim_stats(), INVALID_HYPERCALL_INPUT) == \
-            stat_status(b.sim_stats(), INVALID_HYPERCALL_INPUT), "a call was re-issued past its last rep"
-        check_back_in_identity(tables, EDU0, dom)
