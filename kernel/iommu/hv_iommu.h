@@ -138,7 +138,10 @@ struct hv_iommu_mapping {
 /* Why probe declined a device (debugfs "skipped", reason=). */
 enum hv_iommu_skip_reason {
 	HV_IOMMU_SKIP_NONE,
-	HV_IOMMU_SKIP_LISTED,		/* on pci_devs_to_skip */
+	HV_IOMMU_SKIP_LISTED,		/* on pci_devs_to_skip (the boot list) */
+	HV_IOMMU_SKIP_RUNTIME,		/* added at run time (skip_add) */
+	HV_IOMMU_SKIP_PERSISTENT,	/* a persistent entry under /etc */
+	HV_IOMMU_SKIP_RULE,		/* a udev rule's match (skip_add "rule") */
 	HV_IOMMU_SKIP_GROUP,		/* shares its group with a listed one */
 	HV_IOMMU_SKIP_SEGMENT,		/* segment does not fit 16 bits */
 	HV_IOMMU_SKIP_ID_COLLISION,	/* its device id is another's */
@@ -223,8 +226,29 @@ const char *hv_iommu_backend_param(void);
 struct pci_dev;
 bool hv_iommu_acs_isolated(struct pci_dev *pdev);
 bool hv_iommu_slot_shared(struct pci_dev *pdev);
+
+/**
+ * struct hv_skipped - a device probe declined (debugfs "skipped")
+ * @list: entry in skip.c's list, under its lock.
+ * @bdf: SSSS:BB:DD.F.
+ * @reason: why.
+ */
+struct hv_skipped {
+	struct list_head list;
+	char bdf[16];
+	enum hv_iommu_skip_reason reason;
+};
+
+/* skip.c */
 enum hv_iommu_skip_reason hv_iommu_skip_check(struct pci_dev *pdev,
 					      u16 segment, u64 device_id);
+const char *hv_iommu_skip_reason_name(enum hv_iommu_skip_reason reason);
+int hv_iommu_skip_change(const struct hv_skip_match *m,
+			 enum hv_skip_origin origin, bool add);
+ssize_t hv_iommu_skip_list_show(char *buf);
+int hv_iommu_skip_init(void);
+void hv_iommu_skip_cleanup(void);
+struct hv_skipped *hv_iommu_skipped_find(const char *bdf);
 void hv_iommu_skipped_record(const char *bdf, enum hv_iommu_skip_reason reason);
 void hv_iommu_skipped_show(struct seq_file *m);
 

@@ -108,14 +108,15 @@ static struct iommu_device *hv_iommu_probe_device(struct device *dev)
 	aliased &= !collide;
 	/*
 	 * The hypervisor does not say which devices it uses itself (a
-	 * debugger NIC, say); the operator lists them in pci_devs_to_skip.
+	 * debugger NIC, say); the operator lists them (skip.c).
 	 * What shares a group with a listed function is declined with it.
 	 */
 	skip = hv_iommu_skip_check(pdev, segment, device_id);
-	if (skip == HV_IOMMU_SKIP_LISTED)
-		dev_info(dev, "not claimed: listed in pci_devs_to_skip\n");
-	else if (skip == HV_IOMMU_SKIP_GROUP)
-		dev_info(dev, "not claimed: shares its IOMMU group with a function listed in pci_devs_to_skip\n");
+	if (skip == HV_IOMMU_SKIP_GROUP)
+		dev_info(dev, "not claimed: shares its IOMMU group with a function on the skip list\n");
+	else if (skip != HV_IOMMU_SKIP_NONE)
+		dev_info(dev, "not claimed: on the skip list (%s)\n",
+			 hv_iommu_skip_reason_name(skip));
 	if (skip != HV_IOMMU_SKIP_NONE)
 		return hv_iommu_decline(bdf, skip);
 	/*
@@ -280,6 +281,9 @@ static int __init hv_iommu_init(void)
 	if (ret)
 		return ret;
 
+	ret = hv_iommu_skip_init();
+	if (ret)
+		goto err_backend;
 	/* State is initialised (static); now make it visible. */
 	hv_iommu_debugfs_init();
 	ret = iommu_device_sysfs_add(&hv_iommu_device, NULL,
@@ -302,6 +306,8 @@ err_sysfs:
 	iommu_device_sysfs_remove(&hv_iommu_device);
 err_debugfs:
 	hv_iommu_debugfs_cleanup();
+	hv_iommu_skip_cleanup();
+err_backend:
 	hv_iommu_backend_release();
 	return ret;
 }

@@ -36,9 +36,38 @@ struct hv_skip_error {
 	const char *what;
 };
 
+/**
+ * struct hv_skip_match - one entry of the driver's skip list
+ * @by_id: match by vendor/device (@vendor, @device) rather than by address.
+ * @bdf: the function's address, when !@by_id.
+ * @vendor: PCI vendor id, when @by_id.
+ * @device: PCI device id, when @by_id.
+ */
+struct hv_skip_match {
+	bool by_id;
+	struct hv_skip_bdf bdf;
+	u16 vendor;
+	u16 device;
+};
+
+/* Who put an entry on the list (debugfs "skipped" reason). */
+enum hv_skip_origin {
+	HV_SKIP_ORIGIN_BOOT,		/* pci_devs_to_skip */
+	HV_SKIP_ORIGIN_RUNTIME,		/* skip_add, "runtime" */
+	HV_SKIP_ORIGIN_PERSISTENT,	/* skip_add, "persistent": /etc entry */
+	HV_SKIP_ORIGIN_RULE,		/* skip_add, "rule": a udev rule's match */
+	HV_SKIP_ORIGIN_COUNT,
+};
+
 int hv_skip_parse(const char *s, struct hv_skip_bdf *out, unsigned int max,
 		  struct hv_skip_error *err);
 int hv_skip_format(char *buf, size_t size, const struct hv_skip_bdf *list,
 		   unsigned int count);
+
+int hv_skip_parse_entry(const char *s, struct hv_skip_match *m,
+			enum hv_skip_origin *origin, struct hv_skip_error *err);
+int hv_skip_format_match(char *buf, size_t size, const struct hv_skip_match *m);
+
+extern const char * const hv_skip_origin_names[HV_SKIP_ORIGIN_COUNT];
 
 #endif /* HV_SKIP_PARSE_H */
