@@ -17,6 +17,8 @@
 struct opts {
 	struct outopts out;	/* --json --raw --pairs -n -b -o -O -x -w */
 	const char *type;	/* -t/--type list (list-domains), NULL for all */
+	int persistent;		/* --persistent (skip add/remove) */
+	const char *match;	/* --match PROPERTY=VALUE (skip add/remove) */
 };
 
 /* cmd_domains.c: debugfs domains, devices, mappings/<id> */

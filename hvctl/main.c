@@ -72,10 +72,14 @@ static void usage(void)
 	       " mappings <id>              the IOVA mappings of a paging domain\n"
 	       " list-devices               PCI devices: driver, IOMMU group, domain, state\n"
 	       " show-device <SSSS:BB:DD.F> one PCI device\n"
-	       " skip list                  devices hv_iommu skips (configured and declined)\n"
-	       " skip add <SSSS:BB:DD.F>    add a device to pci_devs_to_skip\n"
-	       " skip remove <SSSS:BB:DD.F> remove a device from pci_devs_to_skip\n"
-	       "                            (the skip list applies to devices probed afterwards)\n"
+	       " skip list                  the skip list: live entries, persistent ones, declined devices\n"
+	       " skip add [--persistent] <SSSS:BB:DD.F|VVVV:DDDD>\n"
+	       " skip add --persistent --match <PROPERTY=VALUE>\n"
+	       "                            skip a device (re-probed: it loses its IOMMU group);\n"
+	       "                            --persistent: also under /etc/hv-iommu/skip.d\n"
+	       " skip remove [--persistent] <entry> | --persistent --match <PROPERTY=VALUE>\n"
+	       "                            undo skip add\n"
+	       " skip load                  put the persistent entries on the driver's list\n"
 	       " status [summary|calls|failures]\n"
 	       "                            backend, knobs, domain counts, hypercall statistics\n"
 	       " metrics                    the same facts in Prometheus text format\n"
@@ -164,7 +168,7 @@ static int check_sysroot(const char *dir)
 	return 0;
 }
 
-enum { OPT_SYSROOT = 256, OPT_LIST_COLUMNS };
+enum { OPT_SYSROOT = 256, OPT_LIST_COLUMNS, OPT_PERSISTENT, OPT_MATCH };
 
 /* Parses options (anywhere on the line) and runs the command; returns its exit status
  * (0, 1 runtime error, 2 usage error); output errors on stdout give 1. */
@@ -183,6 +187,8 @@ int main(int argc, char **argv)
 		{ "width", required_argument, NULL, 'w' },
 		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 		{ "list-columns", required_argument, NULL, OPT_LIST_COLUMNS },
+		{ "persistent", no_argument, NULL, OPT_PERSISTENT },
+		{ "match", required_argument, NULL, OPT_MATCH },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -233,6 +239,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LIST_COLUMNS:
 			return list_columns(optarg);
+		case OPT_PERSISTENT:
+			o.persistent = 1;
+			break;
+		case OPT_MATCH:
+			o.match = optarg;
+			break;
 		case 'h':
 			usage();
 			return HV_EXIT_OK;
@@ -262,6 +274,10 @@ int main(int argc, char **argv)
 			break;
 	if (i == ARRAY_SIZE(commands)) {
 		hv_err("unknown command '%s' (see hvctl --help)", cmd);
+		return HV_EXIT_USAGE;
+	}
+	if ((o.persistent || o.match) && strcmp(cmd, "skip")) {
+		hv_err("%s: --persistent and --match apply to skip add and skip remove only", cmd);
 		return HV_EXIT_USAGE;
 	}
 	if (o.type && strcmp(cmd, "list-domains")) {

@@ -22,6 +22,9 @@
 #define HV_CLASS_BACKEND	HV_CLASS "/backend"
 #define HV_CLASS_ROLE		HV_CLASS "/role"
 #define HV_CLASS_DOMAINS_IN_USE	HV_CLASS "/domains_in_use"
+#define HV_CLASS_SKIP		HV_CLASS "/skip"
+#define HV_CLASS_SKIP_ADD	HV_CLASS "/skip_add"
+#define HV_CLASS_SKIP_REMOVE	HV_CLASS "/skip_remove"
 #define HV_PCI_DEVICES		"/sys/bus/pci/devices"
 #define HV_LOCKDOWN		"/sys/kernel/security/lockdown"
 

@@ -84,8 +84,8 @@ int sysfs_read_u64(const char *path, uint64_t *out)
 	return r;
 }
 
-/* sysfs_write(): contract (arguments, units, errors) in sysfs.h. */
-int sysfs_write(const char *path, const char *s)
+/* sysfs_write_errno(): contract (arguments, units, errors) in sysfs.h. */
+int sysfs_write_errno(const char *path, const char *s)
 {
 	char p[PATH_MAX];
 	size_t len = strlen(s);
@@ -93,11 +93,11 @@ int sysfs_write(const char *path, const char *s)
 	ssize_t n;
 	int fd, e;
 
-	if (paths_make(p, sizeof(p), "%s", path))
-		return -1;
+	if (paths_make_quiet(p, sizeof(p), "%s", path))
+		return ENAMETOOLONG;
 	buf = malloc(len + 2);
 	if (!buf)
-		return hv_err_nomem();
+		return ENOMEM;
 	memcpy(buf, s, len);
 	buf[len++] = '\n';
 	buf[len] = '\0';
@@ -106,7 +106,7 @@ int sysfs_write(const char *path, const char *s)
 	if (fd < 0) {
 		e = errno;
 		free(buf);
-		return hv_err_path(p, e);
+		return e;
 	}
 	do
 		n = write(fd, buf, len);
@@ -115,17 +115,30 @@ int sysfs_write(const char *path, const char *s)
 	free(buf);
 	if (n < 0) {
 		close(fd);
-		if (e == EINVAL)
-			return hv_err("%s: the kernel rejected the value (see dmesg)", p);
-		return hv_err_path(p, e);
+		return e;
 	}
 	if ((size_t)n != len) {
 		close(fd);
-		return hv_err("%s: short write (%zd of %zu bytes)", p, n, len);
+		return EIO;
 	}
-	if (close(fd))
-		return hv_err_path(p, errno);
-	return 0;
+	return close(fd) ? errno : 0;
+}
+
+/* sysfs_write(): contract (arguments, units, errors) in sysfs.h. */
+int sysfs_write(const char *path, const char *s)
+{
+	char p[PATH_MAX];
+	int e = sysfs_write_errno(path, s);
+
+	if (!e)
+		return 0;
+	if (paths_make(p, sizeof(p), "%s", path))
+		return -1;
+	if (e == EINVAL)
+		return hv_err("%s: the kernel rejected the value (see dmesg)", p);
+	if (e == EIO)
+		return hv_err("%s: short write", p);
+	return hv_err_path(p, e);
 }
 
 /* sysfs_read_skiplist(): contract (arguments, units, errors) in sysfs.h. */

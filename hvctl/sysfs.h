@@ -23,6 +23,10 @@ int sysfs_read_u64(const char *path, uint64_t *out);
  * Returns 0 or -1. */
 int sysfs_write(const char *path, const char *s);
 
+/* sysfs_write without reporting: returns 0 or the errno (EIO for a short
+ * write). */
+int sysfs_write_errno(const char *path, const char *s);
+
 /* Reads and parses pci_devs_to_skip (HV_PARAM_SKIP) into OUT (appended).
  * A malformed value is reported with the file name.  Returns 0 or -1. */
 int sysfs_read_skiplist(struct bdf_list *out);
