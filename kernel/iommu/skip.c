@@ -524,7 +524,8 @@ int hv_iommu_skip_change(const struct hv_skip_match *m,
 		fresh = found;
 	}
 	mutex_unlock(&hv_skip_lock);
-	if (!ret)
+	/* Each change once in the log; an add that changes nothing is silent. */
+	if (!ret && (!add || !found || old_origin != found->origin))
 		pr_info("skip list: %s %s (%s)\n", add ? "added" : "removed",
 			name, hv_skip_origin_names[add ? origin : old_origin]);
 out:
