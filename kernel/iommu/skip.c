@@ -224,6 +224,8 @@ static int hv_iommu_skip_set(const char *val, const struct kernel_param *kp)
 		list_add_tail(&e->list, &fresh);
 	}
 
+	/* As every change of the list: under the rescan lock (skip_change()). */
+	pci_lock_rescan_remove();
 	mutex_lock(&hv_skip_lock);
 	list_for_each_entry_safe(e, tmp, &hv_skip_entries, list) {
 		if (e->origin == HV_SKIP_ORIGIN_BOOT) {
@@ -238,6 +240,7 @@ static int hv_iommu_skip_set(const char *val, const struct kernel_param *kp)
 		hv_skip_count++;
 	}
 	mutex_unlock(&hv_skip_lock);
+	pci_unlock_rescan_remove();
 out:
 	list_for_each_entry_safe(e, tmp, &fresh, list)
 		kfree(e);
@@ -448,7 +451,8 @@ out:
  * @origin unless it is on the boot list).  Devices whose decision changes
  * are re-probed (hv_skip_reprobe()); if one of them may be in use by a
  * guest, the change is undone and -EBUSY returned.  Changes are serialised
- * by the PCI rescan lock, so every concurrent caller's change takes effect.
+ * by the PCI rescan lock (as pci_devs_to_skip writes are), so every
+ * concurrent caller's change takes effect.
  *
  * Context: process context; takes the PCI rescan lock, hv_skip_lock and
  * hv_iommu_lock (never two of the last two at once).
@@ -461,6 +465,7 @@ int hv_iommu_skip_change(const struct hv_skip_match *m,
 {
 	struct hv_skip_entry *e, *found = NULL, *fresh = NULL;
 	enum hv_skip_origin old_origin = origin;
+	bool changed = true;
 	char name[16];
 	int ret;
 
@@ -494,6 +499,7 @@ int hv_iommu_skip_change(const struct hv_skip_match *m,
 		old_origin = found->origin;
 		if (add && found->origin != HV_SKIP_ORIGIN_BOOT)
 			found->origin = origin;
+		changed = !add || found->origin != old_origin;
 		if (!add) {
 			list_del(&found->list);
 			hv_skip_count--;
@@ -516,6 +522,7 @@ int hv_iommu_skip_change(const struct hv_skip_match *m,
 		hv_skip_count--;
 		fresh = found;
 	} else if (ret && add) {
+		/* The rescan lock keeps every other change out: @found is there. */
 		found->origin = old_origin;
 	} else if (ret) {
 		list_add_tail(&found->list, &hv_skip_entries);
@@ -525,7 +532,7 @@ int hv_iommu_skip_change(const struct hv_skip_match *m,
 	}
 	mutex_unlock(&hv_skip_lock);
 	/* Each change once in the log; an add that changes nothing is silent. */
-	if (!ret && (!add || !found || old_origin != found->origin))
+	if (!ret && changed)
 		pr_info("skip list: %s %s (%s)\n", add ? "added" : "removed",
 			name, hv_skip_origin_names[add ? origin : old_origin]);
 out:
