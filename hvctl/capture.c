@@ -4,7 +4,7 @@
  *
  * Saved (relative to /, under the system root): hv_iommu's, hv_sim's and
  * hv_vmm's module parameters, /sys/class/iommu/hv_iommu, the modules'
- * debugfs directories, /proc/self/mountinfo, the lockdown mode, and per PCI device
+ * debugfs directories, the persistent skip entries, /proc/self/mountinfo, the lockdown mode, and per PCI device
  * modalias, numa_node, the driver and iommu_group links and the net/
  * interface names.  Sysfs and debugfs files report sizes that are not
  * their contents' (4096, 0), so each file is read whole and the tar entry
@@ -29,6 +29,7 @@
 #include "cmds.h"
 #include "err.h"
 #include "paths.h"
+#include "skipconf.h"
 
 /* Trees saved whole (regular files, recursively; links are not followed). */
 static const char *const trees[] = {
@@ -39,6 +40,7 @@ static const char *const trees[] = {
 	HV_DEBUGFS,
 	"/sys/kernel/debug/hv_sim",
 	HV_VMM_DEBUGFS,
+	HV_SKIP_CONF_DIR,
 };
 
 /* Single files. */

@@ -54,51 +54,6 @@ const size_t skip_ncols = sizeof(skip_cols) / sizeof(skip_cols[0]);
 static const int skip_defs[] = { SC_BDF, SC_NAME, SC_MATCH, SC_ORIGIN, SC_IN_FORCE, SC_SKIPPED,
 				 SC_REASON };
 
-/* One entry of the driver's live list. */
-struct live {
-	char text[16];		/* "0000:00:03.0" or "1234:11e8" */
-	char origin[16];
-	int has_bdf;
-	struct bdf bdf;
-};
-
-struct live_list {
-	struct live *v;
-	size_t n;
-};
-
-static void live_free(struct live_list *l)
-{
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-static int live_add(struct live_list *l, const char *text, const char *origin)
-{
-	struct live *v = realloc(l->v, (l->n + 1) * sizeof(*v));
-
-	if (!v)
-		return hv_err_nomem();
-	l->v = v;
-	v = &l->v[l->n++];
-	memset(v, 0, sizeof(*v));
-	snprintf(v->text, sizeof(v->text), "%s", text);
-	snprintf(v->origin, sizeof(v->origin), "%s", origin);
-	v->has_bdf = !bdf_parse_n(text, strlen(text), 0, &v->bdf);
-	return 0;
-}
-
-static long live_find(const struct live_list *l, const char *text)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].text, text))
-			return (long)i;
-	return -1;
-}
-
 /* Does PATH exist under the system root? */
 static int exists(const char *path)
 {
@@ -107,40 +62,14 @@ static int exists(const char *path)
 	return !paths_make_quiet(p, sizeof(p), "%s", path) && !access(p, F_OK);
 }
 
-/* The live list: the `skip` attribute, or (a driver without it, a capture)
- * the boot list of pci_devs_to_skip. */
-static int live_read(struct live_list *out)
+static long live_find(const struct skip_live *l, const char *text)
 {
-	struct bdf_list cfg = { 0 };
-	char *s, *line, *save = NULL;
 	size_t i;
-	int rc = 0;
 
-	if (!exists(HV_CLASS_SKIP)) {
-		if (sysfs_read_skiplist(&cfg))
-			return -1;
-		for (i = 0; i < cfg.n && !rc; i++) {
-			char b[BDF_STRLEN];
-
-			bdf_format(&cfg.v[i], b);
-			rc = live_add(out, b, "boot");
-		}
-		bdf_list_free(&cfg);
-		return rc;
-	}
-	if (sysfs_read(HV_CLASS_SKIP, &s))
-		return -1;
-	for (line = strtok_r(s, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
-		char text[16], origin[16];
-
-		if (sscanf(line, "%15s %15s", text, origin) != 2) {
-			rc = hv_err("%s: malformed line '%s'", HV_CLASS_SKIP, line);
-			break;
-		}
-		rc = live_add(out, text, origin);
-	}
-	free(s);
-	return rc;
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].text, text))
+			return (long)i;
+	return -1;
 }
 
 /* One row of skip list. */
@@ -152,7 +81,7 @@ struct row {
 };
 
 static int skip_line(struct libscols_table *tb, const struct colsel *sel, const struct row *r,
-		     const struct live_list *live, const struct skipped_list *sk,
+		     const struct skip_live *live, const struct skipped_list *sk,
 		     struct devnames *dn)
 {
 	const struct hv_skipped *s = sk && r->bdf ? skipped_list_find(sk, r->bdf) : NULL;
@@ -207,7 +136,7 @@ static int skip_line(struct libscols_table *tb, const struct colsel *sel, const 
 }
 
 /* The persistent entry the live entry L comes from, if any. */
-static const struct skipconf_entry *conf_of(const struct skipconf *c, const struct live *l)
+static const struct skipconf_entry *conf_of(const struct skipconf *c, const struct skip_live_entry *l)
 {
 	size_t i;
 
@@ -242,7 +171,7 @@ static const struct skipconf_entry *conf_prop_of(const struct skipconf *c, const
  * SKIPPED and REASON are missing (and a warning says so). */
 static int skip_list(const struct opts *o)
 {
-	struct live_list live = { 0 };
+	struct skip_live live = { 0 };
 	struct skipconf conf = { 0 };
 	struct skipped_list sk = { 0 };
 	struct bdf_list shown = { 0 }, scratch = { 0 };
@@ -255,7 +184,7 @@ static int skip_list(const struct opts *o)
 	if (table_columns(&o->out, skip_cols, skip_ncols, skip_defs, ARRAY_SIZE(skip_defs), &sel))
 		return HV_EXIT_USAGE;
 	nodebugfs = paths_want_debugfs("SKIPPED and REASON (devices declined at probe)", 1);
-	if (nodebugfs < 0 || live_read(&live) || skipconf_read(&conf, &nbad) ||
+	if (nodebugfs < 0 || sysfs_read_skip_live(&live) || skipconf_read(&conf, &nbad) ||
 	    (!nodebugfs && debugfs_read_skipped(&sk)))
 		goto out;
 	dn = devnames_open();
@@ -263,7 +192,7 @@ static int skip_list(const struct opts *o)
 	if (!dn || !tb || table_add_columns(tb, skip_cols, &sel, &o->out))
 		goto out;
 	for (i = 0; i < live.n; i++) {
-		const struct live *l = &live.v[i];
+		const struct skip_live_entry *l = &live.v[i];
 		struct row r = { l->has_bdf ? &l->bdf : NULL, l->text, l->origin, conf_of(&conf, l), 1 };
 
 		if (!r.conf && l->has_bdf && !strcmp(l->origin, "rule"))
@@ -323,7 +252,7 @@ out:
 	devnames_close(dn);
 	skipped_list_free(&sk);
 	skipconf_free(&conf);
-	live_free(&live);
+	skip_live_free(&live);
 	bdf_list_free(&shown);
 	bdf_list_free(&scratch);
 	return rc;

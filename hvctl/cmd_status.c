@@ -49,6 +49,20 @@ const struct colinfo failures_cols[] = {
 const size_t failures_ncols = ARRAY_SIZE(failures_cols);
 static const int failures_defs[] = { FC_STATUS, FC_CODE, FC_COUNT };
 
+/* The addresses on the driver's live skip list. */
+static int status_read_skip(struct bdf_list *out)
+{
+	struct skip_live live = { 0 };
+	size_t i;
+	int rc = sysfs_read_skip_live(&live);
+
+	for (i = 0; !rc && i < live.n; i++)
+		if (live.v[i].has_bdf && bdf_list_add(out, &live.v[i].bdf))
+			rc = hv_err_nomem();
+	skip_live_free(&live);
+	return rc;
+}
+
 /* status_read(): contract (arguments, units, errors) in status.h. */
 int status_read(struct status *s, const char *what)
 {
@@ -63,7 +77,7 @@ int status_read(struct status *s, const char *what)
 	if (sysfs_read(HV_CLASS_BACKEND, &s->backend) ||
 	    sysfs_read(HV_CLASS_ROLE, &s->role) ||
 	    sysfs_read(HV_PARAM_ATTACH_MODE, &s->attach_mode) ||
-	    sysfs_read_skiplist(&s->skip) ||
+	    status_read_skip(&s->skip) ||
 	    sysfs_read_u64(HV_CLASS_DOMAINS_IN_USE, &s->domains_in_use) ||
 	    (s->have_debugfs && (debugfs_read_domains(&s->domains) ||
 				 debugfs_read_devices(&s->devices) ||

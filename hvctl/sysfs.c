@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -172,4 +173,61 @@ int sysfs_write_skiplist(const struct bdf_list *l)
 	r = sysfs_write(HV_PARAM_SKIP, s);
 	free(s);
 	return r;
+}
+
+static int skip_live_add(struct skip_live *l, const char *text, const char *origin)
+{
+	struct skip_live_entry *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+
+	if (!v)
+		return hv_err_nomem();
+	l->v = v;
+	v = &l->v[l->n++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->text, sizeof(v->text), "%s", text);
+	snprintf(v->origin, sizeof(v->origin), "%s", origin);
+	v->has_bdf = !bdf_parse_n(text, strlen(text), 0, &v->bdf);
+	return 0;
+}
+
+/* sysfs_read_skip_live(): contract (arguments, units, errors) in sysfs.h. */
+int sysfs_read_skip_live(struct skip_live *out)
+{
+	struct bdf_list cfg = { 0 };
+	char p[PATH_MAX], b[BDF_STRLEN], *s, *line, *save = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (paths_make(p, sizeof(p), "%s", HV_CLASS_SKIP))
+		return -1;
+	if (access(p, F_OK)) {
+		if (sysfs_read_skiplist(&cfg))
+			return -1;
+		for (i = 0; i < cfg.n && !rc; i++) {
+			bdf_format(&cfg.v[i], b);
+			rc = skip_live_add(out, b, "boot");
+		}
+		bdf_list_free(&cfg);
+		return rc;
+	}
+	if (sysfs_read(HV_CLASS_SKIP, &s))
+		return -1;
+	for (line = strtok_r(s, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
+		char text[16], origin[16];
+
+		if (sscanf(line, "%15s %15s", text, origin) != 2)
+			rc = hv_err("%s: malformed line '%s'", p, line);
+		else
+			rc = skip_live_add(out, text, origin);
+	}
+	free(s);
+	return rc;
+}
+
+/* skip_live_free(): contract (arguments, units, errors) in sysfs.h. */
+void skip_live_free(struct skip_live *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }

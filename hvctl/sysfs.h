@@ -34,4 +34,23 @@ int sysfs_read_skiplist(struct bdf_list *out);
 /* Writes L to pci_devs_to_skip in canonical form.  Returns 0 or -1. */
 int sysfs_write_skiplist(const struct bdf_list *l);
 
+/* One entry of the driver's live skip list (HV_CLASS_SKIP). */
+struct skip_live_entry {
+	char text[16];		/* "0000:00:03.0" or "1234:11e8" */
+	char origin[16];	/* boot, runtime, persistent, rule */
+	int has_bdf;		/* text is an address: bdf */
+	struct bdf bdf;
+};
+
+struct skip_live {
+	struct skip_live_entry *v;
+	size_t n;
+};
+
+/* Reads the live skip list into OUT (appended); a driver without the
+ * `skip` attribute (or a capture of one) gives pci_devs_to_skip's entries
+ * as origin "boot".  Returns 0 or -1 (reported). */
+int sysfs_read_skip_live(struct skip_live *out);
+void skip_live_free(struct skip_live *l);
+
 #endif

@@ -33,6 +33,9 @@ static const struct {
 	{ "/sys/class/iommu/hv_iommu/backend", "sim\n" },
 	{ "/sys/class/iommu/hv_iommu/role", "root\n" },
 	{ "/sys/class/iommu/hv_iommu/domains_in_use", "4\n" },
+	{ "/sys/class/iommu/hv_iommu/skip", "0000:00:05.0 boot\n" },
+	{ "/sys/class/iommu/hv_iommu/skip_add", "" },
+	{ "/sys/class/iommu/hv_iommu/skip_remove", "" },
 	/* virtio-net: named by hwdb where the host has one */
 	{ "/sys/bus/pci/devices/0000:00:03.0/modalias",
 	  "pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00\n" },

@@ -20,6 +20,10 @@
 #include "json-assert.h"
 
 #define PARAM_SKIP "/sys/module/hv_iommu/parameters/pci_devs_to_skip"
+#define CLASS_SKIP "/sys/class/iommu/hv_iommu/skip"
+#define SKIP_ADD "/sys/class/iommu/hv_iommu/skip_add"
+#define SKIP_REMOVE "/sys/class/iommu/hv_iommu/skip_remove"
+#define SKIP_CONF "/etc/hv-iommu/skip.d"
 
 static int setup(void **state)
 {
@@ -378,18 +382,21 @@ static void test_malformed_debugfs(void **state)
 static void test_skip_list(void **state)
 {
 	const char *root = *state;
+	char want[4096];
 	struct run r;
 
 	RUN(&r, root, "skip", "list", "-o", "+CONFIGURED");
 	assert_ok(&r);
 	assert_string_equal(r.out,
-		"BDF          NAME      SKIPPED REASON           CONFIGURED\n"
-		"0000:00:05.0 f00d:abcd yes     pci_devs_to_skip yes\n"
-		"0000:00:08.0 -         yes     pci_devs_to_skip no\n");
+		"BDF          NAME      MATCH        ORIGIN IN_FORCE SKIPPED REASON           CONFIGURED\n"
+		"0000:00:05.0 f00d:abcd 0000:00:05.0 boot   yes      yes     pci_devs_to_skip yes\n"
+		"0000:00:08.0 -         -            -      -        yes     pci_devs_to_skip no\n");
 	run_free(&r);
 
-	fx_write(root, PARAM_SKIP, "(0000:00:05.0)(0000:00:07.0)\n");
-	RUN(&r, root, "skip", "list", "--json");
+	fx_write(root, CLASS_SKIP, "0000:00:05.0 boot\n0000:00:07.0 runtime\n1234:11e8 persistent\n");
+	fx_write(root, SKIP_CONF "/1234:11e8", "# the edus\n1234:11e8\n");
+	fx_write(root, SKIP_CONF "/0000:00:09.0", "0000:00:09.0\n");
+	RUN(&r, root, "skip", "list", "--json", "-O");
 	assert_ok(&r);
 	{
 		struct json_object *doc = json_doc(r.out);
@@ -398,79 +405,143 @@ static void test_skip_list(void **state)
 		assert_jnull(doc, "skip/1/name");
 		assert_false(json_object_get_boolean(jget(doc, "skip/1/skipped")));
 		assert_jnull(doc, "skip/1/reason");
+		assert_jstr(doc, "skip/1/origin", "runtime");
+		assert_jnull(doc, "skip/1/source");
 		assert_true(json_object_get_boolean(jget(doc, "skip/0/skipped")));
 		assert_jstr(doc, "skip/0/reason", "pci_devs_to_skip");
+		/* a vendor/device entry: no address, its file and line */
+		assert_jnull(doc, "skip/2/bdf");
+		assert_jstr(doc, "skip/2/match", "1234:11e8");
+		assert_jstr(doc, "skip/2/origin", "persistent");
+		assert_true(json_object_get_boolean(jget(doc, "skip/2/in_force")));
+		snprintf(want, sizeof(want), "%s" SKIP_CONF "/1234:11e8:2", root);
+		assert_jstr(doc, "skip/2/source", want);
+		/* a persistent entry the driver does not have */
+		assert_jstr(doc, "skip/3/bdf", "0000:00:09.0");
+		assert_false(json_object_get_boolean(jget(doc, "skip/3/in_force")));
+		assert_jstr(doc, "skip/4/bdf", "0000:00:08.0");
 		json_object_put(doc);
 	}
+	run_free(&r);
+
+	/* junk in a persistent file: reported with file and line, the rest listed */
+	fx_write(root, SKIP_CONF "/junk", "0000:00:0a.0\nnot an entry\n");
+	RUN(&r, root, "skip", "list", "-o", "MATCH", "-n");
+	assert_int_equal(r.rc, 0);
+	snprintf(want, sizeof(want), "hvctl: warning: %s" SKIP_CONF "/junk:2: 'not an entry' is "
+		 "neither SSSS:BB:DD.F, VVVV:DDDD nor KEY=VALUE; line ignored\n", root);
+	assert_string_equal(r.err, want);
+	assert_contains(r.out, "0000:00:0a.0\n");
 	run_free(&r);
 }
 
 static void test_skip_add_remove(void **state)
 {
 	const char *root = *state;
-	char *param;
+	char *v, want[4096];
 	struct run r;
 
 	RUN(&r, root, "skip", "add", "0000:00:07.0");
 	assert_ok(&r);
-	assert_contains(r.out, "0000:00:07.0 added to the skip list; this applies to devices probed from now on");
+	assert_contains(r.out, "0000:00:07.0 is on the skip list");
 	run_free(&r);
-	param = fx_read(root, PARAM_SKIP);
-	assert_string_equal(param, "(0000:00:05.0)(0000:00:07.0)\n");
-	free(param);
+	v = fx_read(root, SKIP_ADD);
+	assert_string_equal(v, "0000:00:07.0 runtime\n");	/* one entry, one write */
+	free(v);
+	v = fx_read(root, PARAM_SKIP);
+	assert_string_equal(v, "(0000:00:05.0)\n");		/* the boot list is the driver's */
+	free(v);
 
-	/* short form, upper case: same device */
-	RUN(&r, root, "skip", "add", "00:07.0");
-	assert_fails(&r, 1, "0000:00:07.0 is already in the skip list");
+	/* short form, upper case, vendor/device */
+	RUN(&r, root, "skip", "add", "0F:1F.7");
+	assert_ok(&r);
 	run_free(&r);
+	v = fx_read(root, SKIP_ADD);
+	assert_string_equal(v, "0000:0f:1f.7 runtime\n");
+	free(v);
+	RUN(&r, root, "skip", "remove", "8086:10D3");
+	assert_ok(&r);
+	run_free(&r);
+	v = fx_read(root, SKIP_REMOVE);
+	assert_string_equal(v, "8086:10d3\n");
+	free(v);
+
 	RUN(&r, root, "skip", "add", "xyz");
-	assert_fails(&r, 2, "invalid PCI address 'xyz': expected SSSS:BB:DD.F");
+	assert_fails(&r, 2, "invalid entry 'xyz': expected SSSS:BB:DD.F (a PCI address) or "
+		     "VVVV:DDDD (vendor:device), or --match PROPERTY=VALUE");
 	run_free(&r);
 	RUN(&r, root, "skip", "add", "0000:00:20.0");
-	assert_fails(&r, 2, "invalid PCI address '0000:00:20.0': expected SSSS:BB:DD.F");
-	run_free(&r);
-	RUN(&r, root, "skip", "remove", "0000:00:09.0");
-	assert_fails(&r, 1, "0000:00:09.0 is not in the skip list");
+	assert_int_equal(r.rc, 2);
 	run_free(&r);
 	RUN(&r, root, "skip", "add", "--json", "0000:00:09.0");
 	assert_fails(&r, 2, "skip add: output options apply to read commands only");
 	run_free(&r);
-	param = fx_read(root, PARAM_SKIP);
-	assert_string_equal(param, "(0000:00:05.0)(0000:00:07.0)\n");	/* unchanged */
-	free(param);
+	RUN(&r, root, "skip", "add", "--match", "ID_PATH=x");
+	assert_fails(&r, 2, "skip add: --match needs --persistent (a property match is a udev rule)");
+	run_free(&r);
+	RUN(&r, root, "skip", "add", "--persistent", "--match", "id_path=x");
+	assert_fails(&r, 2, "skip add --match: 'id_path=x': a udev property name is A-Z, 0-9 and _");
+	run_free(&r);
+	RUN(&r, root, "list-domains", "--persistent");
+	assert_fails(&r, 2, "list-domains: --persistent and --match apply to skip add and skip remove only");
+	run_free(&r);
+	v = fx_read(root, SKIP_ADD);
+	assert_string_equal(v, "0000:0f:1f.7 runtime\n");	/* unchanged */
+	free(v);
 
-	RUN(&r, root, "skip", "add", "ABCD:0F:1F.7");
+	/* --persistent: the driver, then one file per entry */
+	RUN(&r, root, "skip", "add", "--persistent", "1234:11E8");
 	assert_ok(&r);
 	run_free(&r);
-	RUN(&r, root, "skip", "remove", "0000:00:05.0");
-	assert_ok(&r);
-	assert_contains(r.out, "0000:00:05.0 removed from the skip list");
-	run_free(&r);
-	param = fx_read(root, PARAM_SKIP);
-	assert_string_equal(param, "(0000:00:07.0)(abcd:0f:1f.7)\n");
-	free(param);
-	RUN(&r, root, "skip", "remove", "07.0");
-	assert_fails(&r, 2, "invalid PCI address '07.0': expected SSSS:BB:DD.F");
-	run_free(&r);
-	RUN(&r, root, "skip", "remove", "00:07.0");
+	v = fx_read(root, SKIP_ADD);
+	assert_string_equal(v, "1234:11e8 persistent\n");
+	free(v);
+	v = fx_read(root, SKIP_CONF "/1234:11e8");
+	assert_string_equal(v, "1234:11e8\n");
+	free(v);
+	RUN(&r, root, "skip", "add", "--persistent", "--match", "ID_PATH=pci-0000:00:1c.0-*");
 	assert_ok(&r);
 	run_free(&r);
-	RUN(&r, root, "skip", "remove", "abcd:0f:1f.7");
+	v = fx_read(root, SKIP_CONF "/ID_PATH=pci-0000:00:1c.0-*");
+	assert_string_equal(v, "ID_PATH=pci-0000:00:1c.0-*\n");
+	free(v);
+	RUN(&r, root, "skip", "add", "--persistent", "1234:11e8");	/* again: fine */
+	assert_ok(&r);
+	assert_contains(r.out, "1234:11e8 was already in the persistent skip configuration");
+	run_free(&r);
+	RUN(&r, root, "skip", "remove", "--persistent", "1234:11e8");
 	assert_ok(&r);
 	run_free(&r);
-	param = fx_read(root, PARAM_SKIP);
-	assert_string_equal(param, "\n");	/* empty list, written as echo would */
-	free(param);
+	v = fx_read(root, SKIP_REMOVE);
+	assert_string_equal(v, "1234:11e8\n");
+	free(v);
+	RUN(&r, root, "skip", "remove", "--persistent", "1234:11e8");
+	snprintf(want, sizeof(want), "1234:11e8 is not in the persistent skip configuration (%s)",
+		 SKIP_CONF);
+	assert_fails(&r, 1, want);
+	run_free(&r);
 
-	/* a malformed current value is reported, not overwritten */
-	fx_write(root, PARAM_SKIP, "(0000:00:05.0");
-	RUN(&r, root, "skip", "add", "0000:00:07.0");
-	assert_int_equal(r.rc, 1);
-	assert_contains(r.err, "pci_devs_to_skip: missing ')' after position 0\n");
+	/* skip udev-match: the device's properties are the environment */
+	setenv("ID_PATH", "pci-0000:00:1c.0-pci-0000:02:00.0", 1);
+	RUN(&r, root, "skip", "udev-match");
+	unsetenv("ID_PATH");
+	assert_ok(&r);
+	snprintf(want, sizeof(want), "HV_IOMMU_SKIP=1\nHV_IOMMU_SKIP_MATCH=%s%s:1\n", root,
+		 SKIP_CONF "/ID_PATH=pci-0000:00:1c.0-*");
+	assert_string_equal(r.out, want);
 	run_free(&r);
-	param = fx_read(root, PARAM_SKIP);
-	assert_string_equal(param, "(0000:00:05.0");
-	free(param);
+	RUN(&r, root, "skip", "udev-match");
+	assert_ok(&r);
+	assert_string_equal(r.out, "");
+	run_free(&r);
+	setenv("ID_PATH", "pci-0000:00:1c.0-pci-0000:02:00.0", 1);
+	RUN(&r, root, "skip", "udev-apply", "0000:02:00.0");
+	unsetenv("ID_PATH");
+	assert_ok(&r);
+	run_free(&r);
+	v = fx_read(root, SKIP_ADD);
+	assert_string_equal(v, "0000:02:00.0 rule\n");
+	free(v);
 }
 
 static void test_status(void **state)
@@ -524,7 +595,7 @@ static void test_status(void **state)
 	run_free(&r);
 
 	/* an empty skip list is an empty array */
-	fx_write(root, PARAM_SKIP, "\n");
+	fx_write(root, CLASS_SKIP, "");
 	RUN(&r, root, "status", "--json");
 	assert_ok(&r);
 	doc = json_doc(r.out);
@@ -555,7 +626,7 @@ static void test_summary_lists(void **state)
 	const char *root = *state;
 	struct run r;
 
-	fx_write(root, PARAM_SKIP, "(0000:00:05.0)(0000:00:04.0)\n");
+	fx_write(root, CLASS_SKIP, "0000:00:05.0 boot\n0000:00:04.0 runtime\n");
 	RUN(&r, root, "status");
 	assert_ok(&r);
 	assert_contains(r.out, "skip                  0000:00:05.0\n"
@@ -947,7 +1018,8 @@ static void test_not_loaded(void **state)
 	run_free(&r);
 	/* usage errors come first: nothing is read */
 	RUN(&r, root, "skip", "add", "bad");
-	assert_fails(&r, 2, "invalid PCI address 'bad': expected SSSS:BB:DD.F");
+	assert_fails(&r, 2, "invalid entry 'bad': expected SSSS:BB:DD.F (a PCI address) or "
+		     "VVVV:DDDD (vendor:device), or --match PROPERTY=VALUE");
 	run_free(&r);
 }
 
@@ -974,6 +1046,7 @@ static void test_debugfs_not_mounted(void **state)
 	RUN(&r, root, "skip", "add", "0000:00:07.0");
 	assert_ok(&r);
 	run_free(&r);
+	fx_write(root, CLASS_SKIP, "0000:00:05.0 boot\n0000:00:07.0 runtime\n1234:11e8 runtime\n");
 
 	/* status and skip list show the sysfs facts and say what is missing */
 	RUN(&r, root, "status");
@@ -1003,9 +1076,10 @@ static void test_debugfs_not_mounted(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_contains(r.err, "not shown\n");
 	assert_string_equal(r.out,
-		"BDF          NAME      SKIPPED REASON\n"
-		"0000:00:05.0 f00d:abcd -       -\n"
-		"0000:00:07.0 -         -       -\n");
+		"BDF          NAME      MATCH        ORIGIN  IN_FORCE SKIPPED REASON\n"
+		"0000:00:05.0 f00d:abcd 0000:00:05.0 boot    yes      -       -\n"
+		"0000:00:07.0 -         0000:00:07.0 runtime yes      -       -\n"
+		"-            -         1234:11e8    runtime yes      -       -\n");
 	run_free(&r);
 
 	/* mounted, but the hv_iommu directory is missing: say so */
@@ -1028,20 +1102,20 @@ static void test_permission_denied(void **state)
 	/* as on a real system: /sys/kernel/debug is root-only (0700), the
 	 * parameters are 0644 root (0 and 0444 here, for a non-root owner) */
 	fx_chmod(root, "/sys/kernel/debug", 0);
-	fx_chmod(root, PARAM_SKIP, 0444);
+	fx_chmod(root, SKIP_ADD, 0444);
 	r.rc = fx_run(root, 1, &r.out, &r.err, "list-domains", (char *)NULL);
 	snprintf(want, sizeof(want), "permission denied: %s/sys/kernel/debug/hv_iommu (run as root)", root);
 	assert_fails(&r, 1, want);
 	run_free(&r);
 
 	r.rc = fx_run(root, 1, &r.out, &r.err, "skip", "add", "0000:00:07.0", (char *)NULL);
-	snprintf(want, sizeof(want), "permission denied: %s%s (run as root)", root, PARAM_SKIP);
+	snprintf(want, sizeof(want), "permission denied: %s%s (run as root)", root, SKIP_ADD);
 	assert_fails(&r, 1, want);
 	run_free(&r);
 	fx_chmod(root, "/sys/kernel/debug", 0755);
-	fx_chmod(root, PARAM_SKIP, 0644);
-	param = fx_read(root, PARAM_SKIP);
-	assert_string_equal(param, "(0000:00:05.0)\n");
+	fx_chmod(root, SKIP_ADD, 0644);
+	param = fx_read(root, SKIP_ADD);
+	assert_string_equal(param, "");
 	free(param);
 }
 
@@ -1054,19 +1128,19 @@ static void test_eperm_as_root(void **state)
 	char cmd[2048], want[2048], *param;
 	struct run r;
 
-	snprintf(cmd, sizeof(cmd), "chattr +i '%s%s' 2>/dev/null", root, PARAM_SKIP);
+	snprintf(cmd, sizeof(cmd), "chattr +i '%s%s' 2>/dev/null", root, SKIP_ADD);
 	if (geteuid() != 0 || system(cmd))
 		skip();
 	fx_write(root, "/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
 	RUN(&r, root, "skip", "add", "0000:00:07.0");
-	snprintf(cmd, sizeof(cmd), "chattr -i '%s%s'", root, PARAM_SKIP);
+	snprintf(cmd, sizeof(cmd), "chattr -i '%s%s'", root, SKIP_ADD);
 	assert_int_equal(system(cmd), 0);
 	snprintf(want, sizeof(want), "%s%s: Operation not permitted as root (kernel lockdown: integrity)",
-		 root, PARAM_SKIP);
+		 root, SKIP_ADD);
 	assert_fails(&r, 1, want);
 	run_free(&r);
-	param = fx_read(root, PARAM_SKIP);
-	assert_string_equal(param, "(0000:00:05.0)\n");
+	param = fx_read(root, SKIP_ADD);
+	assert_string_equal(param, "");
 	free(param);
 }
 
@@ -1101,7 +1175,7 @@ static void test_usage(void **state)
 	assert_fails(&r, 2, "option '-o' requires an argument");
 	run_free(&r);
 	RUN(&r, root, "skip");
-	assert_fails(&r, 2, "skip: missing subcommand (list, add or remove)");
+	assert_fails(&r, 2, "skip: missing subcommand (list, add, remove or load)");
 	run_free(&r);
 	r.rc = fx_run(root, 0, &r.out, &r.err, (char *)NULL);
 	assert_fails(&r, 2, "missing command (see hvctl --help)");
