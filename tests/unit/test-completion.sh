@@ -52,6 +52,8 @@ complete_is "12" --sysroot "$root" mappings "1"
 complete_is "summary" --sysroot "$root" show-domain 12 "su"
 complete_is "0000:00:03.0 0000:00:05.0" --sysroot "$root" show-device ""
 complete_is "add" skip "a"
+complete_is "load" skip "lo"
+complete_is "--persistent" skip add "--pe"
 complete_is "0000:00:05.0" --sysroot "$root" skip remove ""
 complete_is "calls" status "c"
 [ "$fails" = 0 ]
