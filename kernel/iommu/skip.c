@@ -113,18 +113,43 @@ static bool hv_skip_same_group(struct pci_dev *pdev, u16 segment,
 	return !((hv_pci_device_id(other, segment, &aliased) ^ device_id) & key);
 }
 
+struct hv_skip_below {
+	const struct hv_skip_match *m;
+	struct pci_dev *pdev;
+	u16 segment;
+	u64 device_id;
+	bool found;
+};
+
+static int hv_skip_below_one(struct pci_dev *other, void *data)
+{
+	struct hv_skip_below *w = data;
+
+	w->found = hv_skip_match_dev(w->m, other, w->segment) &&
+		   hv_skip_same_group(w->pdev, w->segment, w->device_id, other);
+	return w->found;
+}
+
 /*
  * Does a function that @m names share an IOMMU group with @pdev?  A listed
  * address may name a function not present (yet): a slot sibling counts by
- * its address alone when @pdev's slot is shared.
+ * its address alone when @pdev's slot is shared.  A bridge is probed before
+ * the functions behind it are added to the device model (pci_bus_add_devices()),
+ * where pci_get_*() cannot see them yet: its subordinate buses are walked.
  */
 static bool hv_skip_groups_with(const struct hv_skip_match *m,
 				struct pci_dev *pdev, u16 segment,
 				u64 device_id)
 {
+	struct hv_skip_below w = { m, pdev, segment, device_id, false };
 	struct pci_dev *other = NULL;
 	bool found = false;
 
+	if (pdev->subordinate) {
+		pci_walk_bus(pdev->subordinate, hv_skip_below_one, &w);
+		if (w.found)
+			return true;
+	}
 	if (!m->by_id) {
 		if (m->bdf.segment != segment)
 			return false;
@@ -138,6 +163,20 @@ static bool hv_skip_groups_with(const struct hv_skip_match *m,
 						    other);
 		pci_dev_put(other);
 		return found;
+	}
+	/* Slot siblings from the bus's list: those not added yet count too. */
+	if (hv_iommu_slot_shared(pdev)) {
+		unsigned int fn;
+
+		for (fn = 0; fn < 8 && !found; fn++) {
+			if (fn == PCI_FUNC(pdev->devfn))
+				continue;
+			other = pci_get_slot(pdev->bus,
+					     PCI_DEVFN(PCI_SLOT(pdev->devfn), fn));
+			found = other && hv_skip_match_dev(m, other, segment);
+			pci_dev_put(other);
+		}
+		other = NULL;
 	}
 	while (!found &&
 	       (other = pci_get_device(m->vendor, m->device, other)))
