@@ -95,14 +95,33 @@ static bool hv_skip_match_dev(const struct hv_skip_match *m,
 	       m->bdf.devfn == pdev->devfn;
 }
 
-/* Do @pdev and @other share an IOMMU group (slot without ACS, one id)? */
+/* Is @bridge above @pdev? */
+static bool hv_skip_is_above(struct pci_dev *bridge, struct pci_dev *pdev)
+{
+	struct pci_bus *bus;
+
+	for (bus = pdev->bus; bus && bus->self; bus = bus->parent)
+		if (bus->self == bridge)
+			return true;
+	return false;
+}
+
+/*
+ * Do @pdev and @other share an IOMMU group (slot without ACS, one id)?  A
+ * bridge does not count what is behind it: it is added to the device model,
+ * and probed, before its secondary bus is scanned (pci_device_add()), so the
+ * probe could never see it and a re-probe would find the bridge claimed again.
+ * (Behind a bridge that takes over the id, the bridge is no endpoint VFIO
+ * binds; the functions behind it are declined with a listed one among them.)
+ */
 static bool hv_skip_same_group(struct pci_dev *pdev, u16 segment,
 			       u64 device_id, struct pci_dev *other)
 {
 	const u64 key = HV_DEVICE_ID_SEGMENT_MASK | HV_DEVICE_ID_RID_MASK;
 	bool aliased;
 
-	if (other == pdev || pci_domain_nr(other->bus) != segment)
+	if (other == pdev || pci_domain_nr(other->bus) != segment ||
+	    hv_skip_is_above(pdev, other))
 		return false;
 	/* Functions of one slot without ACS: pci_device_group() joins them. */
 	if (other->bus == pdev->bus &&
@@ -113,43 +132,18 @@ static bool hv_skip_same_group(struct pci_dev *pdev, u16 segment,
 	return !((hv_pci_device_id(other, segment, &aliased) ^ device_id) & key);
 }
 
-struct hv_skip_below {
-	const struct hv_skip_match *m;
-	struct pci_dev *pdev;
-	u16 segment;
-	u64 device_id;
-	bool found;
-};
-
-static int hv_skip_below_one(struct pci_dev *other, void *data)
-{
-	struct hv_skip_below *w = data;
-
-	w->found = hv_skip_match_dev(w->m, other, w->segment) &&
-		   hv_skip_same_group(w->pdev, w->segment, w->device_id, other);
-	return w->found;
-}
-
 /*
  * Does a function that @m names share an IOMMU group with @pdev?  A listed
  * address may name a function not present (yet): a slot sibling counts by
- * its address alone when @pdev's slot is shared.  A bridge is probed before
- * the functions behind it are added to the device model (pci_bus_add_devices()),
- * where pci_get_*() cannot see them yet: its subordinate buses are walked.
+ * its address alone when @pdev's slot is shared.
  */
 static bool hv_skip_groups_with(const struct hv_skip_match *m,
 				struct pci_dev *pdev, u16 segment,
 				u64 device_id)
 {
-	struct hv_skip_below w = { m, pdev, segment, device_id, false };
 	struct pci_dev *other = NULL;
 	bool found = false;
 
-	if (pdev->subordinate) {
-		pci_walk_bus(pdev->subordinate, hv_skip_below_one, &w);
-		if (w.found)
-			return true;
-	}
 	if (!m->by_id) {
 		if (m->bdf.segment != segment)
 			return false;
@@ -405,13 +399,11 @@ static bool hv_skip_needs_reprobe(struct pci_dev *pdev, bool *claimed)
 static bool hv_skip_below_any(struct pci_dev *pdev, struct pci_dev **devs,
 			      unsigned int n)
 {
-	struct pci_bus *bus;
 	unsigned int i;
 
-	for (bus = pdev->bus; bus && bus->self; bus = bus->parent)
-		for (i = 0; i < n; i++)
-			if (bus->self == devs[i])
-				return true;
+	for (i = 0; i < n; i++)
+		if (hv_skip_is_above(devs[i], pdev))
+			return true;
 	return false;
 }
 
@@ -487,9 +479,10 @@ out:
  * @add: add (true) or remove.
  *
  * Adding an entry that is there already succeeds (its origin becomes
- * @origin unless it is on the boot list).  Devices whose decision changes
- * are re-probed (hv_skip_reprobe()); if one of them may be in use by a
- * guest, the change is undone and -EBUSY returned.  Changes are serialised
+ * @origin unless it is on the boot list) and re-probes nothing unless the
+ * origin changed.  Otherwise devices whose decision changes are re-probed
+ * (hv_skip_reprobe()); if one of them may be in use by a guest, the change
+ * is undone and -EBUSY returned.  Changes are serialised
  * by the PCI rescan lock (as pci_devs_to_skip writes are), so every
  * concurrent caller's change takes effect.
  *
@@ -550,6 +543,14 @@ int hv_iommu_skip_change(const struct hv_skip_match *m,
 	}
 	mutex_unlock(&hv_skip_lock);
 
+	/*
+	 * An add that changes nothing re-probes nothing (the udev rule adds
+	 * again on every add event, the re-probe's own included).
+	 */
+	if (!changed) {
+		ret = 0;
+		goto out;
+	}
 	ret = hv_skip_reprobe(add);
 	mutex_lock(&hv_skip_lock);
 	if (ret && add && !found) {
