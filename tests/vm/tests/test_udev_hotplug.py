@@ -141,7 +141,8 @@ def test_hotplug_with_a_persistent_rule_has_no_group(monitor, slot, tables, pers
         reason = "persistent_rule"
         assert_skipped(tables, hvtest.EDU0, "persistent_rule")
     else:
-        persistent("--match", "ID_PATH=pci-%s-pci-%s" % (PORT, slot))
+        # path_id names a PCI device by its own address (ID_PATH=pci-BDF).
+        persistent("--match", "ID_PATH=pci-%s" % slot)
         reason = "udev_rule"
     for _ in range(2):
         with Plugged(monitor, slot):
