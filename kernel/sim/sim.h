@@ -394,6 +394,13 @@ bool hv_sim_fault_take(u16 code, u32 reps_left, struct hv_sim_fault *fault);
 int hv_sim_fault_parse(char *buf);
 void hv_sim_fault_show(struct seq_file *m);
 
+/* mmio.c */
+struct hv_vmm_guest_access;
+void hv_sim_mmio_add(struct pci_dev *pdev);
+void hv_sim_mmio_remove(struct pci_dev *pdev);
+void hv_sim_mmio_access(struct hv_vmm_guest_access *a, u64 pfn);
+void hv_sim_mmio_audit(struct seq_file *m);
+
 /* audit.c */
 void hv_sim_audit_enter_default(struct hv_sim_device *dev);
 void hv_sim_audit_leave_default(struct hv_sim_device *dev);
