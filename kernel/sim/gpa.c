@@ -81,6 +81,7 @@ static bool hv_sim_gpa_set(struct hv_sim_partition *pt, u64 gfn, u64 pfn,
 		return false;
 	}
 	pt->nr_gpa_pages += fresh;
+	pt->gpa_remaps += !fresh;
 	return true;
 }
 

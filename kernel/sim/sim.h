@@ -67,6 +67,8 @@ enum hv_sim_partition_state {
  * @gpa_blocks: 2 MiB GPA block -> value entry (table page frame << 10 |
  *	mapped pages in the block); the table page comes from @pages.
  * @nr_gpa_pages: present entries of @gpa.
+ * @gpa_remaps: MAP_GPA_PAGES reps over a GPA already mapped (allowed, as
+ *	on Hyper-V; counted so that tests see a root that maps twice).
  * @vps: vp_index -> struct hv_sim_vp.
  * @nr_vps: entries of @vps.
  * @nr_devices: devices direct-attached to it.
@@ -82,6 +84,7 @@ struct hv_sim_partition {
 	struct xarray gpa;
 	struct xarray gpa_blocks;
 	unsigned long nr_gpa_pages;
+	u64 gpa_remaps;
 	struct xarray vps;
 	unsigned int nr_vps;
 	unsigned int nr_devices;
