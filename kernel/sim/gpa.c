@@ -115,21 +115,16 @@ static struct hv_sim_partition *hv_sim_gpa_partition(u64 id, u64 gfn,
 	return pt;
 }
 
-/* Frames remembered between reps: the last RAM range and BAR found. */
-struct hv_sim_gpa_frames {
-	unsigned long ram_start, ram_end;
-	unsigned long bar_start, bar_end;
-};
-
 /*
  * Checks of one rep's source frame(s): Hyper-V's rules for RAM and MMIO.
  * MMIO (NOT_CACHED) must not be RAM (hv_call_map_mmio_pages' rule); the
  * simulator is stricter and also wants it inside a memory BAR of a PCI
- * device on the bus: nothing else of the root's address space is for a
- * guest.  RAM must be RAM the root still owns.
+ * function on the bus (mmio.c): nothing else of the root's address space
+ * is for a guest.  RAM must be RAM the root still owns.
  */
 static bool hv_sim_gpa_source_ok(u64 pfn, u32 flags, u64 pages,
-				 struct hv_sim_gpa_frames *fr)
+				 unsigned long *ram_start,
+				 unsigned long *ram_end)
 {
 	u64 i;
 
@@ -138,12 +133,10 @@ static bool hv_sim_gpa_source_ok(u64 pfn, u32 flags, u64 pages,
 	if (pfn > HV_SIM_PFN_MAX || pfn + pages - 1 > HV_SIM_PFN_MAX)
 		return false;
 	for (i = 0; i < pages; i++) {
-		bool ram = hv_sim_pfn_is_ram(pfn + i, &fr->ram_start,
-					     &fr->ram_end);
+		bool ram = hv_sim_pfn_is_ram(pfn + i, ram_start, ram_end);
 
 		if (flags & HV_MAP_GPA_NOT_CACHED ?
-		    ram || !hv_sim_pfn_is_bar(pfn + i, &fr->bar_start,
-					      &fr->bar_end) :
+		    ram || !hv_sim_mmio_pfn_is_bar(pfn + i) :
 		    !ram || xa_load(&hv_sim.deposited, pfn + i))
 			return false;
 	}
@@ -164,15 +157,15 @@ static bool hv_sim_gpa_source_ok(u64 pfn, u32 flags, u64 pages,
  * padding, NO_ACCESS with access flags or a non-zero frame, no READABLE,
  * LARGE_PAGE on a partition without GPA super pages, with NOT_CACHED or
  * unaligned, NOT_CACHED with EXECUTABLE or ADJUSTABLE, a GPA beyond 52
- * bits, a NOT_CACHED frame that is RAM or in no memory BAR of a PCI device
- * on the bus, a non-RAM or deposited frame in a cached one; INSUFFICIENT_MEMORY when a
+ * bits, a NOT_CACHED frame that is RAM or in no memory BAR of a PCI
+ * function on the bus, a non-RAM or deposited frame in a cached one; INSUFFICIENT_MEMORY when a
  * new 2 MiB block finds no free deposited page (call->rep_next: reps done).
  */
 u16 hv_sim_map_gpa_pages(struct hv_sim_call *call)
 {
 	const struct hv_input_map_gpa_pages *in = call->input;
-	struct hv_sim_gpa_frames frames = {};
 	struct hv_sim_partition *pt;
+	unsigned long ram_start = 0, ram_end = 0;
 	u32 flags = in->map_flags, i;
 	u64 step = flags & HV_MAP_GPA_LARGE_PAGE ? HV_LARGE_PAGE_PAGES : 1;
 	u16 status;
@@ -203,7 +196,8 @@ u16 hv_sim_map_gpa_pages(struct hv_sim_call *call)
 		u64 pfn = in->source_pfn[i], j;
 
 		if ((step > 1 && pfn % step) ||
-		    !hv_sim_gpa_source_ok(pfn, flags, step, &frames)) {
+		    !hv_sim_gpa_source_ok(pfn, flags, step, &ram_start,
+					  &ram_end)) {
 			status = HV_STATUS_INVALID_PARAMETER;
 			break;
 		}

@@ -112,6 +112,31 @@ void hv_sim_mmio_remove(struct pci_dev *pdev)
 	}
 }
 
+/* The window holding @pfn, or NULL.  Lock held. */
+static struct hv_sim_mmio_window *hv_sim_mmio_window(u64 pfn)
+{
+	struct hv_sim_mmio_window *w;
+
+	lockdep_assert_held(&hv_sim.lock);
+	list_for_each_entry(w, &hv_sim_mmio_windows, node)
+		if (pfn >= w->pfn && pfn - w->pfn < w->pages)
+			return w;
+	return NULL;
+}
+
+/**
+ * hv_sim_mmio_pfn_is_bar() - is a frame in a memory BAR a guest can reach?
+ * @pfn: page frame number.
+ *
+ * Any function on the bus counts, behind a bridge too.  Lock held.
+ *
+ * Return: true if @pfn lies in a window (an ioremapped memory BAR).
+ */
+bool hv_sim_mmio_pfn_is_bar(u64 pfn)
+{
+	return hv_sim_mmio_window(pfn);
+}
+
 /**
  * hv_sim_mmio_access() - do a guest access to a frame of a device BAR
  * @a: the access (well formed, see vp.c); a read sets @a->value.
@@ -123,23 +148,17 @@ void hv_sim_mmio_access(struct hv_vmm_guest_access *a, u64 pfn)
 {
 	unsigned long off = a->gpa & (HV_HYP_PAGE_SIZE - 1);
 	bool wr = a->type == HV_VMM_ACCESS_WRITE;
-	struct hv_sim_mmio_window *w;
-	void __iomem *p = NULL;
+	struct hv_sim_mmio_window *w = hv_sim_mmio_window(pfn);
+	void __iomem *p;
 
-	lockdep_assert_held(&hv_sim.lock);
-	list_for_each_entry(w, &hv_sim_mmio_windows, node) {
-		if (pfn >= w->pfn && pfn - w->pfn < w->pages) {
-			p = w->va + ((pfn - w->pfn) << HV_HYP_PAGE_SHIFT) + off;
-			break;
-		}
-	}
-	if (!p) {
+	if (!w) {
 		hv_sim_mmio_unbacked++;
 		if (!wr)
 			a->value = a->width == 8 ? U64_MAX :
 				   (1ULL << (8 * a->width)) - 1;
 		return;
 	}
+	p = w->va + ((pfn - w->pfn) << HV_HYP_PAGE_SHIFT) + off;
 	switch (a->width) {
 	case 1:
 		if (wr)

@@ -401,6 +401,7 @@ void hv_sim_fault_show(struct seq_file *m);
 struct hv_vmm_guest_access;
 void hv_sim_mmio_add(struct pci_dev *pdev);
 void hv_sim_mmio_remove(struct pci_dev *pdev);
+bool hv_sim_mmio_pfn_is_bar(u64 pfn);
 void hv_sim_mmio_access(struct hv_vmm_guest_access *a, u64 pfn);
 void hv_sim_mmio_audit(struct seq_file *m);
 
