@@ -299,10 +299,12 @@ static int hv_vmm_region_del(struct hv_vmm_partition *pt,
  * Context: process context of the partition's creator; takes @pt->mutex
  * and the caller's mmap_lock (read).
  * Return: 0; -EFAULT; -EINVAL (logged) for unknown flags, reserved bytes,
- * a size of 0 or not a multiple of 4096, an unaligned address or a GPA
- * range beyond 52 bits; -EBADFD before INITIALIZE; -EEXIST if the GPA
+ * a size of 0 or not a multiple of 4096, an unaligned address, a GPA
+ * range beyond 52 bits, an MMIO region past its VMA or executable;
+ * -EBADFD before INITIALIZE; -EEXIST if the GPA
  * range overlaps a region; -ENOENT for an UNMAP that names no region;
- * -errno of pinning or of the hypercall.
+ * -errno of pinning, of the MMU notifier, of the hypercalls (an eager MMIO
+ * map included).
  */
 int hv_vmm_set_guest_memory(struct hv_vmm_partition *pt, void __user *arg)
 {
