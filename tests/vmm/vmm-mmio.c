@@ -20,7 +20,8 @@
  *	again (remapped), clears memory decoding in config space
  *	(decode-off), where a guest read must come back as an exit, restores
  *	it and reads again (decode-on), then munmaps the BAR (munmap);
- *	--kill SIGKILLs the VMM after "mapped".
+ *	--kill SIGKILLs the VMM after "mapped".  With --stray the region is
+ *	unmapped at the end (unmapped); else it goes with the partition.
  *   vmm-test mmio-race --device BDF [--seconds S] [--snap CMD]
  *	VPs 0 and 1 read the region in a loop from two threads while the
  *	main thread removes and re-adds it and cycles the mode; each read of
@@ -278,8 +279,11 @@ void cmd_mmio(struct options *o)
 	}
 	if (o->reset)
 		stage_reset(&m, vp);
-	else
+	/* Else the region goes with the partition when the VMM exits. */
+	if (o->stray) {
 		region(&m, 1);
+		snap(&m, "unmapped");
+	}
 	printf("done\n");
 }
 

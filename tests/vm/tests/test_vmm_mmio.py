@@ -123,6 +123,8 @@ def test_vmm_mmio_full(tmp_path, tables):
     assert len(regs) == 1 and regs[0]["gpa"] == hex(GPA) and regs[0]["mapped"] == 256, regs
     cnt = [r for r in doc["counters"] if r["partition"] == pid]
     assert cnt[0]["guard_refusals"] == 1 and cnt[0]["resolved_full"] == 1, cnt
+    # HV_VMM_SET_GUEST_MEMORY unmap: the notifier goes, the BAR is unmapped.
+    assert st["unmapped"].sim_gpa(pid) == [] and st["unmapped"].vmm_regions(pid) == []
     assert_nothing_left(tables, pid)
     assert pid not in tables.vmm_partitions()
 
