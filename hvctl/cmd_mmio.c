@@ -75,6 +75,13 @@ static const struct colinfo mmio_counter_cols[] = {
 };
 static const size_t mmio_counter_ncols = ARRAY_SIZE(mmio_counter_cols);
 
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* The partitions hv_vmm shows, ascending.  Returns 0 or -1 (reported). */
 static int mmio_partitions(uint64_t **ids, size_t *n)
 {
@@ -104,7 +111,7 @@ static int mmio_partitions(uint64_t **ids, size_t *n)
 		*slot = id;
 	}
 	closedir(d);
-	qsort(*ids, *n, sizeof(**ids), u64_key_cmp);
+	qsort(*ids, *n, sizeof(**ids), u64_cmp);
 	return 0;
 }
 
