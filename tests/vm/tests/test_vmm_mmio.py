@@ -282,3 +282,53 @@ def test_vmm_mmio_fault_time(tmp_path, tables):
                                   page["page_ns"] / page["resolved_page"] / 1e3,
                                   page["page_ns"] / 1e3))
 
+
+
+# Run by vmm-test run --while: raw MAP_GPA_PAGES on its partition (the only
+# live one) through hv_sim/call; statuses and the GPA table to a JSON file.
+SIM_STRICT = r'''
+import json, struct, sys
+sys.path.insert(0, %(here)r)
+import hvtest
+from hvtest import num
+ram, bar, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+pid = num(hvtest.LIVE.sim_partitions()[0]["id"])
+gpa0 = hvtest.LIVE.sim("gpa")
+def map_(flags, pfn, gfn):
+    data = struct.pack("<QQII", pid, gfn, flags, 0) + struct.pack("<Q", pfn)
+    return hvtest.sim_call(0x4b, data, 1)[0]
+R, W, X, ADJ, NC = 0x1, 0x2, 0x4, 0x8000, 0x200000
+res = {
+    "ram": map_(R | W | NC, ram, 0x900000),
+    "lapic": map_(R | W | NC, 0xfee00, 0x900000),
+    "executable": map_(R | X | NC, bar, 0x900000),
+    "adjustable": map_(R | ADJ | NC, bar, 0x900000),
+    "unchanged": hvtest.LIVE.sim("gpa") == gpa0,
+    "bar": map_(R | W | NC, bar, 0x900000),
+    "gpa": [r for r in hvtest.LIVE.sim("gpa") if num(r["gpa"]) == 0x900000 << 12],
+}
+json.dump(res, open(out, "w"))
+'''
+
+
+def test_sim_not_cached_maps_only_bars(tmp_path, tables):
+    """The sim refuses a NOT_CACHED (MMIO) GPA map of RAM (Hyper-V's rule),
+    of a frame in no PCI BAR, executable or adjustable; a BAR frame maps."""
+    import json
+    from test_sim_strict import deposited_pfns, ram_pfn_not_deposited
+    script, out = tmp_path / "strict.py", tmp_path / "out.json"
+    script.write_text(SIM_STRICT % {"here": os.path.dirname(os.path.abspath(__file__))})
+    ram = ram_pfn_not_deposited(deposited_pfns())
+    bar = bar0(hvtest.EDU1)[0] >> 12
+    p = vmm("run", "--size", 2 * MiB, "--gpa", hex(GPA),
+            "--while", "python3 %s %d %d %s" % (script, ram, bar, out))
+    pid = num(field(p.stdout, "partition"))
+    r = json.loads(out.read_text())
+    INVALID_PARAMETER, INSUFFICIENT_MEMORY = 0x5, 0xb
+    for case in ("ram", "lapic", "executable", "adjustable"):
+        assert r[case] == INVALID_PARAMETER, (case, r)
+    assert r["unchanged"], r
+    assert r["bar"] in (0, INSUFFICIENT_MEMORY), r
+    if r["bar"] == 0:
+        assert num(r["gpa"][0]["pfn"]) == bar and num(r["gpa"][0]["flags"]) == 0x200003, r
+    assert_nothing_left(tables, pid)
