@@ -22,9 +22,10 @@
  *	it and reads again (decode-on), then munmaps the BAR (munmap);
  *	--kill SIGKILLs the VMM after "mapped".  With --stray the region is
  *	unmapped at the end (unmapped); else it goes with the partition.
- *   vmm-test mmio-race --device BDF [--seconds S] [--snap CMD]
+ *   vmm-test mmio-race --device BDF [--pages N] [--snap CMD]
  *	VPs 0 and 1 read the region in a loop from two threads while the
- *	main thread removes and re-adds it and cycles the mode; each read of
+ *	main thread removes and re-adds it N times (default 30), cycling the
+ *	mode; each read of
  *	the identification must see 0x010000ed, an access while the region
  *	is gone comes back as an exit and is stepped over.  Then "CMD/end".
  *   vmm-test mmio-bad --device BDF [--before CMD] [--after CMD]
@@ -328,8 +329,8 @@ void cmd_mmio_race(struct options *o)
 	volatile int stop = 0;
 	pthread_t t[2];
 	unsigned long cycles = 0;
+	unsigned int rounds = o->pages ? o->pages : 30;
 	struct mmio m = { 0 };
-	double t0;
 	int i;
 
 	mmio_setup(&m, o);
@@ -340,8 +341,7 @@ void cmd_mmio_race(struct options *o)
 		if (pthread_create(&t[i], NULL, race_vp, &r[i]))
 			die(0, "pthread_create");
 	}
-	t0 = now();
-	while (now() - t0 < o->seconds) {
+	while (cycles < rounds) {
 		region(&m, 1);
 		set_mode(modes[cycles % 3]);
 		region(&m, 0);
