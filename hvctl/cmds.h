@@ -45,6 +45,10 @@ int cmd_capture(const struct opts *o, int argc, char **argv);
 /* cmd_synic.c: hv_vmm debugfs synic */
 int cmd_synic(const struct opts *o, int argc, char **argv);
 
+/* cmd_mmio.c: hv_vmm debugfs partitions/<id>/, parameter mmio_mode */
+int cmd_mmio(const struct opts *o, int argc, char **argv);
+int cmd_mmio_mode(const struct opts *o, int argc, char **argv);
+
 /* Column tables, for --help (and the man page). */
 extern const struct colinfo domains_cols[];
 extern const size_t domains_ncols;
@@ -63,6 +67,8 @@ extern const size_t failures_ncols;
 
 /* Number of elements of a static array. */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+extern const struct colinfo mmio_region_cols[];
+extern const size_t mmio_region_ncols;
 extern const struct colinfo synic_cols[];
 extern const size_t synic_ncols;
 

@@ -115,6 +115,30 @@ static int table_add(char *line, void *arg, struct perr *err)
 	return 0;
 }
 
+struct record_sink {
+	record_fn fn;
+	void *arg;
+};
+
+/* read_lines callback: parses a record and hands it to the record_sink. */
+static int record_line(char *line, void *arg, struct perr *err)
+{
+	struct record_sink *sink = arg;
+	struct record rec;
+
+	if (record_parse(line, &rec, err))
+		return -1;
+	return sink->fn(&rec, sink->arg, err);
+}
+
+/* debugfs_foreach_record(): contract (arguments, units, errors) in debugfs.h. */
+int debugfs_foreach_record(const char *path, record_fn fn, void *arg)
+{
+	struct record_sink sink = { fn, arg };
+
+	return read_lines(READ_NOFILE_OK, record_line, &sink, "%s", path);
+}
+
 /* Reads KIND's file into a new array *V of *N elements; on error (reported)
  * returns -1 with *V = NULL, *N = 0. */
 static int table_read(const struct table_kind *kind, void **v, size_t *n)

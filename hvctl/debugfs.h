@@ -66,6 +66,15 @@ typedef int (*mapping_fn)(const struct mapping *m, void *arg);
 
 #define DEBUGFS_NOFILE (-2)
 
+/* Called once per record of a file; 0, or -1 with ERR set (or ERR left
+ * empty when the callee reported the error itself). */
+typedef int (*record_fn)(const struct record *rec, void *arg, struct perr *err);
+
+/* Streams the records of debugfs file PATH (unprefixed) through FN.
+ * Returns 0, -1 (error reported as "<file>:<line>: <msg>"), or
+ * DEBUGFS_NOFILE without reporting when the file does not exist. */
+int debugfs_foreach_record(const char *path, record_fn fn, void *arg);
+
 /* Streams debugfs `mappings/<ID>` line by line through FN.  Returns 0, -1
  * (error reported, or FN's non-zero result), or DEBUGFS_NOFILE without
  * reporting when the file does not exist (the caller knows why). */

@@ -35,6 +35,8 @@ static const struct command commands[] = {
 	{ "metrics", cmd_metrics },
 	{ "capture", cmd_capture },
 	{ "synic", cmd_synic },
+	{ "mmio", cmd_mmio },
+	{ "mmio-mode", cmd_mmio_mode },
 };
 
 /* Every command's columns, for --help and --list-columns (completion). */
@@ -52,6 +54,7 @@ static const struct {
 	{ "status", "status calls", calls_cols, &calls_ncols },
 	{ "status", "status failures", failures_cols, &failures_ncols },
 	{ "synic", "synic", synic_cols, &synic_ncols },
+	{ "mmio", "mmio regions", mmio_region_cols, &mmio_region_ncols },
 	{ "show-device", NULL, devices_cols, &devices_ncols },
 };
 
@@ -85,6 +88,9 @@ static void usage(void)
 	       " metrics                    the same facts in Prometheus text format\n"
 	       " capture <FILE.tar>         save the driver's and simulator's files\n"
 	       " synic                      SynIC resources per CPU: owner, state\n"
+	       " mmio                       hv_vmm's guest memory regions, MMIO mode and counters\n"
+	       " mmio-mode [full|page|eager]\n"
+	       "                            print or set how MMIO regions are mapped\n"
 	       "\n"
 	       "Options:\n"
 	       " -J, --json                 use JSON output format (read commands)\n"

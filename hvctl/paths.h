@@ -40,6 +40,7 @@
 /* hv_vmm (doc/interfaces.md "hv_vmm: debugfs") */
 #define HV_VMM_DEBUGFS		"/sys/kernel/debug/hv_vmm"
 #define HV_VMM_DEBUGFS_SYNIC	HV_VMM_DEBUGFS "/synic"
+#define HV_VMM_PARAM_MMIO_MODE	"/sys/module/hv_vmm/parameters/mmio_mode"
 
 #define HV_MOUNTINFO		"/proc/self/mountinfo"
 

@@ -30,6 +30,9 @@
  * - cpuid_eax() moved to <asm/cpuid/api.h>, hex_to_bin() to <linux/hex.h>.
  * - rdmsrl()/wrmsrl() became rdmsrq()/wrmsrq() (6.16): the driver uses the
  *   new names, mapped to the old ones where they are missing.
+ * - The PFN behind a user address of a VM_IO/VM_PFNMAP VMA (a VFIO BAR
+ *   mmap): follow_pfnmap_start()/_end() since 6.12, follow_pfn() in 6.1:
+ *   hv_compat_follow_pfn().
  * - A symbol namespace is an identifier until 6.12 and a string literal
  *   since 6.13 (EXPORT_SYMBOL_NS_GPL, MODULE_IMPORT_NS): HV_IOMMU_NS.
  *
@@ -105,6 +108,37 @@
 #define hv_compat_parent_partition()	hv_parent_partition()
 #else
 #define hv_compat_parent_partition()	hv_root_partition
+#endif
+
+/*
+ * hv_compat_follow_pfn() - the PFN mapped at @address of @vma
+ * @vma: a VM_IO or VM_PFNMAP VMA; the caller holds its mm's mmap_lock.
+ * @address: a user address inside @vma.
+ * @pfn: set to the page frame number mapped there.
+ *
+ * Return: 0; -EINVAL if @vma is not VM_IO/VM_PFNMAP or nothing is mapped
+ * at @address (the caller faults it in and retries).
+ */
+#ifdef HV_HAVE_FOLLOW_PFNMAP_START
+#include <linux/mm.h>
+
+static inline int hv_compat_follow_pfn(struct vm_area_struct *vma,
+				       unsigned long address,
+				       unsigned long *pfn)
+{
+	struct follow_pfnmap_args args = { .vma = vma, .address = address };
+	int ret = follow_pfnmap_start(&args);
+
+	if (!ret) {
+		*pfn = args.pfn;
+		follow_pfnmap_end(&args);
+	}
+	return ret;
+}
+#else
+#include <linux/mm.h>
+
+#define hv_compat_follow_pfn(vma, address, pfn)	follow_pfn(vma, address, pfn)
 #endif
 
 #endif /* HV_COMPAT_H */

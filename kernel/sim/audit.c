@@ -92,5 +92,6 @@ void hv_sim_audit_show(struct seq_file *m)
 	else
 		seq_putc(m, '-');
 	seq_putc(m, '\n');
+	hv_sim_mmio_audit(m);
 	spin_unlock_irq(&hv_sim.lock);
 }

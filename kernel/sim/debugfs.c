@@ -247,9 +247,10 @@ static int hv_sim_partitions_show(struct seq_file *m, void *v)
 	const struct hv_sim_partition *pt =
 		list_entry(v, struct hv_sim_partition, node);
 
-	seq_printf(m, "id=%llu state=%s flags=0x%llx pages=%lu free_pages=%lu gpa_pages=%lu vps=%u devices=",
+	seq_printf(m, "id=%llu state=%s flags=0x%llx pages=%lu free_pages=%lu gpa_pages=%lu gpa_remaps=%llu vps=%u devices=",
 		   pt->id, hv_sim_pt_state_names[pt->state], pt->flags,
-		   pt->nr_pages, pt->nr_free, pt->nr_gpa_pages, pt->nr_vps);
+		   pt->nr_pages, pt->nr_free, pt->nr_gpa_pages, pt->gpa_remaps,
+		   pt->nr_vps);
 	hv_sim_seq_devices_of(m, NULL, pt);
 	seq_putc(m, '\n');
 	return 0;

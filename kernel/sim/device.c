@@ -274,8 +274,10 @@ static int hv_sim_pci_notify(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case BUS_NOTIFY_ADD_DEVICE:
 		hv_sim_device_add(to_pci_dev(device));
+		hv_sim_mmio_add(to_pci_dev(device));
 		break;
 	case BUS_NOTIFY_DEL_DEVICE:
+		hv_sim_mmio_remove(to_pci_dev(device));
 		hv_sim_device_remove(to_pci_dev(device));
 		break;
 	case BUS_NOTIFY_BOUND_DRIVER:
@@ -306,8 +308,10 @@ int hv_sim_devices_init(void)
 	ret = bus_register_notifier(&pci_bus_type, &hv_sim_pci_nb);
 	if (ret)
 		return ret;
-	for_each_pci_dev(pdev)
+	for_each_pci_dev(pdev) {
 		hv_sim_device_add(pdev);
+		hv_sim_mmio_add(pdev);
+	}
 	return 0;
 }
 
@@ -320,6 +324,7 @@ void hv_sim_devices_exit(void)
 	unsigned long key;
 
 	bus_unregister_notifier(&pci_bus_type, &hv_sim_pci_nb);
+	hv_sim_mmio_remove(NULL);
 	xa_for_each(&hv_sim.devices, key, dev) {
 		pci_dev_put(dev->pdev);
 		kfree(dev);

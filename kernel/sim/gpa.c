@@ -81,6 +81,7 @@ static bool hv_sim_gpa_set(struct hv_sim_partition *pt, u64 gfn, u64 pfn,
 		return false;
 	}
 	pt->nr_gpa_pages += fresh;
+	pt->gpa_remaps += !fresh;
 	return true;
 }
 
@@ -114,7 +115,13 @@ static struct hv_sim_partition *hv_sim_gpa_partition(u64 id, u64 gfn,
 	return pt;
 }
 
-/* Checks of one rep's source frame(s): Hyper-V's rules for RAM and MMIO. */
+/*
+ * Checks of one rep's source frame(s): Hyper-V's rules for RAM and MMIO.
+ * MMIO (NOT_CACHED) must not be RAM (hv_call_map_mmio_pages' rule); the
+ * simulator is stricter and also wants it inside a memory BAR of a PCI
+ * function on the bus (mmio.c): nothing else of the root's address space
+ * is for a guest.  RAM must be RAM the root still owns.
+ */
 static bool hv_sim_gpa_source_ok(u64 pfn, u32 flags, u64 pages,
 				 unsigned long *ram_start,
 				 unsigned long *ram_end)
@@ -128,8 +135,8 @@ static bool hv_sim_gpa_source_ok(u64 pfn, u32 flags, u64 pages,
 	for (i = 0; i < pages; i++) {
 		bool ram = hv_sim_pfn_is_ram(pfn + i, ram_start, ram_end);
 
-		/* MMIO must not be RAM; RAM must be RAM the root still owns. */
-		if (flags & HV_MAP_GPA_NOT_CACHED ? ram :
+		if (flags & HV_MAP_GPA_NOT_CACHED ?
+		    ram || !hv_sim_mmio_pfn_is_bar(pfn + i) :
 		    !ram || xa_load(&hv_sim.deposited, pfn + i))
 			return false;
 	}
@@ -149,8 +156,9 @@ static bool hv_sim_gpa_source_ok(u64 pfn, u32 flags, u64 pages,
  * unless initialized; INVALID_PARAMETER for unknown flags, non-zero
  * padding, NO_ACCESS with access flags or a non-zero frame, no READABLE,
  * LARGE_PAGE on a partition without GPA super pages, with NOT_CACHED or
- * unaligned, a GPA beyond 52 bits, a RAM frame in a NOT_CACHED map, a
- * non-RAM or deposited frame in a cached one; INSUFFICIENT_MEMORY when a
+ * unaligned, NOT_CACHED with EXECUTABLE or ADJUSTABLE, a GPA beyond 52
+ * bits, a NOT_CACHED frame that is RAM or in no memory BAR of a PCI
+ * function on the bus, a non-RAM or deposited frame in a cached one; INSUFFICIENT_MEMORY when a
  * new 2 MiB block finds no free deposited page (call->rep_next: reps done).
  */
 u16 hv_sim_map_gpa_pages(struct hv_sim_call *call)
@@ -171,6 +179,11 @@ u16 hv_sim_map_gpa_pages(struct hv_sim_call *call)
 	if (flags & HV_MAP_GPA_NO_ACCESS ?
 	    flags & (HV_SIM_GPA_ACCESS | HV_MAP_GPA_NOT_CACHED) :
 	    !(flags & HV_MAP_GPA_READABLE))
+		return HV_STATUS_INVALID_PARAMETER;
+	/* MMIO is data, never code, and not the RAM the root adjusts. */
+	if ((flags & HV_MAP_GPA_NOT_CACHED) &&
+	    (flags & (HV_MAP_GPA_KERNEL_EXECUTABLE | HV_MAP_GPA_USER_EXECUTABLE |
+		      HV_MAP_GPA_ADJUSTABLE)))
 		return HV_STATUS_INVALID_PARAMETER;
 	if ((flags & HV_MAP_GPA_LARGE_PAGE) &&
 	    (!(pt->flags & HV_PARTITION_CREATION_FLAG_GPA_SUPER_PAGES) ||

@@ -67,6 +67,8 @@ enum hv_sim_partition_state {
  * @gpa_blocks: 2 MiB GPA block -> value entry (table page frame << 10 |
  *	mapped pages in the block); the table page comes from @pages.
  * @nr_gpa_pages: present entries of @gpa.
+ * @gpa_remaps: MAP_GPA_PAGES reps over a GPA already mapped (allowed, as
+ *	on Hyper-V; counted so that tests see a root that maps twice).
  * @vps: vp_index -> struct hv_sim_vp.
  * @nr_vps: entries of @vps.
  * @nr_devices: devices direct-attached to it.
@@ -82,6 +84,7 @@ struct hv_sim_partition {
 	struct xarray gpa;
 	struct xarray gpa_blocks;
 	unsigned long nr_gpa_pages;
+	u64 gpa_remaps;
 	struct xarray vps;
 	unsigned int nr_vps;
 	unsigned int nr_devices;
@@ -393,6 +396,14 @@ bool hv_sim_pfn_is_ram(unsigned long pfn, unsigned long *ram_start,
 bool hv_sim_fault_take(u16 code, u32 reps_left, struct hv_sim_fault *fault);
 int hv_sim_fault_parse(char *buf);
 void hv_sim_fault_show(struct seq_file *m);
+
+/* mmio.c */
+struct hv_vmm_guest_access;
+void hv_sim_mmio_add(struct pci_dev *pdev);
+void hv_sim_mmio_remove(struct pci_dev *pdev);
+bool hv_sim_mmio_pfn_is_bar(u64 pfn);
+void hv_sim_mmio_access(struct hv_vmm_guest_access *a, u64 pfn);
+void hv_sim_mmio_audit(struct seq_file *m);
 
 /* audit.c */
 void hv_sim_audit_enter_default(struct hv_sim_device *dev);

@@ -8,10 +8,10 @@
  * (struct hv_vmm_guest_program: the VMM writes it through the root's
  * mapping), and the intercept message page.  DISPATCH_VP runs the program
  * from its pc: every access goes through the partition's GPA map to the
- * RAM page behind it (kmap_local); an unmapped GPA (HVMSG_UNMAPPED_GPA), a
- * mapping without the access right or a NOT_CACHED one (HVMSG_GPA_INTERCEPT,
- * the simulator has no MMIO emulation yet) ends the dispatch with an
- * intercept, and so does the end of the program (HVMSG_X64_HALT).  The
+ * RAM page behind it (kmap_local), or for a NOT_CACHED mapping to the
+ * device BAR behind it (mmio.c: the real device answers); an unmapped GPA
+ * (HVMSG_UNMAPPED_GPA) or a mapping without the access right
+ * (HVMSG_GPA_INTERCEPT) ends the dispatch with an intercept, and so does the end of the program (HVMSG_X64_HALT).  The
  * message goes into the intercept message page and, as Hyper-V delivers
  * intercepts, into the SIMP slot of SINT0 on the dispatching CPU (the VP's)
  * with the SINT raised (synic.c); the VP stays intercept-suspended until a
@@ -310,13 +310,15 @@ static void hv_sim_vp_run(struct hv_sim_partition *pt, struct hv_sim_vp *vp,
 			break;
 		}
 		flags = hv_sim_pte_flags(pte);
-		if (!(flags & need) || (flags & (HV_MAP_GPA_NO_ACCESS |
-						 HV_MAP_GPA_NOT_CACHED))) {
+		if (!(flags & need) || (flags & HV_MAP_GPA_NO_ACCESS)) {
 			hv_sim_vp_intercept(pt, vp, HVMSG_GPA_INTERCEPT, a->type,
 					    a->gpa, out);
 			break;
 		}
-		hv_sim_access_ram(a, hv_sim_pte_pfn(pte));
+		if (flags & HV_MAP_GPA_NOT_CACHED)
+			hv_sim_mmio_access(a, hv_sim_pte_pfn(pte));
+		else
+			hv_sim_access_ram(a, hv_sim_pte_pfn(pte));
 	}
 	WRITE_ONCE(prog->pc, pc);
 	if (pc == n)

@@ -306,15 +306,17 @@ int hv_vmm_hv_dispatch_vp(u64 id, u32 vp_index, u32 flags,
  * @pfns: one frame per rep (with HV_MAP_GPA_LARGE_PAGE: per 2 MiB).
  * @count: reps, at most HV_MAP_GPA_PAGES_MAX.
  * @flags: HV_MAP_GPA_* flags.
+ * @gfp: for pages deposited on INSUFFICIENT_MEMORY (GFP_NOWAIT where a
+ *	lock the MMU notifier takes is held).
  * @done: set to the reps done, on success and on failure.
  *
  * On failure the reps done stay mapped; the caller unmaps them.
  *
- * Context: process context, may sleep.
+ * Context: process context; sleeps only if @gfp allows it.
  * Return: 0 or -errno (logged).
  */
 int hv_vmm_hv_map_gpa_pages(u64 id, u64 gfn, const u64 *pfns, u32 count,
-			    u32 flags, u32 *done)
+			    u32 flags, gfp_t gfp, u32 *done)
 {
 	struct hv_input_map_gpa_pages in = {
 		.target_partition_id = id,
@@ -328,6 +330,7 @@ int hv_vmm_hv_map_gpa_pages(u64 id, u64 gfn, const u64 *pfns, u32 count,
 		.list = pfns,
 		.reps = count,
 		.deposit_id = id,
+		.gfp = gfp,
 	};
 	int ret = hv_vmm_hcall(&a, "map gpa pages", id);
 
@@ -342,11 +345,13 @@ int hv_vmm_hv_map_gpa_pages(u64 id, u64 gfn, const u64 *pfns, u32 count,
  * @count: reps (4 KiB pages, or 2 MiB with HV_UNMAP_GPA_LARGE_PAGE), at
  *	most HV_HC_REP_MAX.
  * @flags: HV_UNMAP_GPA_* flags.
+ * @gfp: as for hv_vmm_hv_map_gpa_pages().
  *
- * Context: process context, may sleep.
+ * Context: process context; sleeps only if @gfp allows it.
  * Return: 0 or -errno (logged).
  */
-int hv_vmm_hv_unmap_gpa_pages(u64 id, u64 gfn, u32 count, u32 flags)
+int hv_vmm_hv_unmap_gpa_pages(u64 id, u64 gfn, u32 count, u32 flags,
+			      gfp_t gfp)
 {
 	struct hv_input_unmap_gpa_pages in = {
 		.target_partition_id = id,
@@ -359,6 +364,7 @@ int hv_vmm_hv_unmap_gpa_pages(u64 id, u64 gfn, u32 count, u32 flags)
 		.hdr_size = sizeof(in),
 		.reps = count,
 		.deposit_id = id,
+		.gfp = gfp,
 	};
 
 	return hv_vmm_hcall(&a, "unmap gpa pages", id);

@@ -31,6 +31,7 @@ static int __init hv_vmm_init(void)
 	/* Last: the files show state that must exist first. */
 	hv_vmm_debugfs_dir = debugfs_create_dir("hv_vmm", NULL);
 	hv_vmm_synic_debugfs_init(hv_vmm_debugfs_dir);
+	hv_vmm_mmio_debugfs_init(hv_vmm_debugfs_dir);
 	pr_info("ready, %s backend\n", hv_iommu_backend->name);
 	return 0;
 

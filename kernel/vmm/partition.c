@@ -6,7 +6,7 @@
  * use the fds: a passed or inherited fd gets EACCES.
  *
  * Teardown, when the partition fd and every VP fd are closed (also on exit
- * or SIGKILL): direct-attach requests are released (a device still
+ * or SIGKILL): its debugfs directory goes, direct-attach requests are released (a device still
  * attached is blocked), VPs are deleted, guest memory is unmapped and
  * unpinned, then FINALIZE, WITHDRAW (the deposited pages come back) and
  * DELETE, as mshv does.  If the hypervisor refuses a step, what it still
@@ -48,6 +48,7 @@ static void hv_vmm_partition_release(struct kref *ref)
 		container_of(ref, struct hv_vmm_partition, ref);
 	int ret;
 
+	hv_vmm_partition_debugfs_exit(pt);
 	xa_erase(&hv_vmm_partitions, pt->id);
 	mutex_lock(&pt->mutex);
 	hv_vmm_devices_release(pt);
@@ -197,6 +198,7 @@ long hv_vmm_partition_create(void __user *arg)
 		ret = PTR_ERR(file);
 		goto err_erase;
 	}
+	hv_vmm_partition_debugfs_init(pt);
 	fd_install(fd, file);
 	return fd;
 

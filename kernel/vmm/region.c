@@ -11,9 +11,9 @@
  * page.  A failed map unmaps what it mapped.  Removing a region unmaps it
  * first; pages the hypervisor refused to unmap stay pinned (never reused).
  *
- * MMIO: a VMA with VM_IO or VM_PFNMAP (a VFIO BAR) is recorded as an MMIO
- * region and not mapped: an access to it comes back to the VMM as
- * HVMSG_UNMAPPED_GPA until the MMIO mapping policy resolves it.
+ * MMIO: a VMA with VM_IO or VM_PFNMAP (a VFIO BAR) makes an MMIO region,
+ * which the resolver maps (mmio.c) and the MMU notifier unmaps
+ * (mmio_notifier.c).
  *
  * The partition's mutex guards the region list.
  */
@@ -85,7 +85,8 @@ static int hv_vmm_region_unmap(struct hv_vmm_partition *pt,
 
 			ret = hv_vmm_hv_unmap_gpa_pages(pt->id,
 							r->gfn + i + done, reps,
-							large ? HV_UNMAP_GPA_LARGE_PAGE : 0);
+							large ? HV_UNMAP_GPA_LARGE_PAGE : 0,
+							GFP_KERNEL_ACCOUNT);
 			if (ret)
 				return ret;
 			done += (u64)reps * step;
@@ -120,7 +121,7 @@ static int hv_vmm_region_map(struct hv_vmm_partition *pt,
 			pfns[reps++] = page_to_pfn(r->pages[i + j]);
 		ret = hv_vmm_hv_map_gpa_pages(pt->id, r->gfn + i, pfns, reps,
 					      flags | (large ? HV_MAP_GPA_LARGE_PAGE : 0),
-					      &done);
+					      GFP_KERNEL_ACCOUNT, &done);
 		if (ret)
 			break;
 		i += n;
@@ -142,14 +143,21 @@ static void hv_vmm_region_free(struct hv_vmm_region *r, bool unpin)
 	kfree(r);
 }
 
-/* Unmap and unpin @r; what the hypervisor keeps mapped stays pinned. */
+/*
+ * Unmap and unpin @r; what the hypervisor keeps mapped stays pinned.  An
+ * MMIO region goes off the list first, so no resolver finds it again.
+ */
 static int hv_vmm_region_remove(struct hv_vmm_partition *pt,
 				struct hv_vmm_region *r)
 {
-	int ret = 0;
+	int ret;
 
-	if (!r->mmio)
-		ret = hv_vmm_region_unmap(pt, r, r->npages);
+	if (r->mmio) {
+		list_del(&r->node);
+		hv_vmm_mmio_region_remove(r);
+		return 0;
+	}
+	ret = hv_vmm_region_unmap(pt, r, r->npages);
 	if (ret)
 		pr_err("partition %llu: gfn 0x%llx: %llu pages stay pinned, the hypervisor still maps them\n",
 		       pt->id, r->gfn, r->npages);
@@ -241,6 +249,13 @@ static int hv_vmm_region_add(struct hv_vmm_partition *pt,
 	r->uaddr = mem->userspace_addr;
 	r->flags = mem->flags;
 	ret = hv_vmm_region_kind(r);
+	if (!ret && r->mmio && (r->flags & BIT(HV_VMM_SET_MEM_BIT_EXECUTABLE))) {
+		pr_warn("partition %llu: MMIO region at gfn 0x%llx cannot be executable\n",
+			pt->id, r->gfn);
+		ret = -EINVAL;
+	}
+	if (!ret && r->mmio)
+		ret = hv_vmm_mmio_region_init(pt, r);
 	if (!ret && !r->mmio) {
 		ret = hv_vmm_region_pin(r);
 		if (!ret) {
@@ -284,10 +299,12 @@ static int hv_vmm_region_del(struct hv_vmm_partition *pt,
  * Context: process context of the partition's creator; takes @pt->mutex
  * and the caller's mmap_lock (read).
  * Return: 0; -EFAULT; -EINVAL (logged) for unknown flags, reserved bytes,
- * a size of 0 or not a multiple of 4096, an unaligned address or a GPA
- * range beyond 52 bits; -EBADFD before INITIALIZE; -EEXIST if the GPA
+ * a size of 0 or not a multiple of 4096, an unaligned address, a GPA
+ * range beyond 52 bits, an MMIO region past its VMA or executable;
+ * -EBADFD before INITIALIZE; -EEXIST if the GPA
  * range overlaps a region; -ENOENT for an UNMAP that names no region;
- * -errno of pinning or of the hypercall.
+ * -errno of pinning, of the MMU notifier, of the hypercalls (an eager MMIO
+ * map included).
  */
 int hv_vmm_set_guest_memory(struct hv_vmm_partition *pt, void __user *arg)
 {

@@ -13,6 +13,10 @@
  *  - hv_vmm_vp.run_mutex: one RUN_VP / state change of a VP at a time.
  *  - hv_vmm_vp.msg_lock (spinlock, irqsave): the intercept message handed
  *    over from the SINT0 handler (hard irq) to the VP's thread.
+ *  - hv_vmm_region.mmio_lock: an MMIO region's mapped pages and the
+ *    hypercalls that change them (mmio.c, mmio_notifier.c).  Taken inside
+ *    the mm's mmap_lock by the MMU notifier, so never held around the VMA
+ *    walk, and nothing allocates with reclaim under it.
  * Lookups from hard irq (hv_vmm_intercept_arrived()) find partitions and
  * VPs in xarrays under RCU; both are freed after a grace period.
  */
@@ -23,8 +27,10 @@
 #define pr_fmt(fmt) "hv_vmm: " fmt
 #endif
 
+#include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -49,9 +55,18 @@ struct page;
  * @npages: length in 4 KiB pages.
  * @uaddr: user address it was given at.
  * @flags: HV_VMM_SET_MEM_BIT_* flags (writable, executable).
- * @mmio: the VMA was VM_IO|VM_PFNMAP: recorded, not mapped (the MMIO
- *	mapping policy resolves intercepts in it).
+ * @mmio: the VMA was VM_IO|VM_PFNMAP: an MMIO region, mapped by the
+ *	resolver (mmio.c) as the guest touches it or, in eager mode, when
+ *	registered.
  * @pages: RAM: the pinned pages (FOLL_LONGTERM), one per 4 KiB.
+ * @ref: MMIO: the partition's list holds one, a resolver at work another.
+ * @pt: MMIO: its partition.
+ * @mmio_lock: MMIO: guards @spa and @dead, serialises the map and unmap
+ *	hypercalls on the region against the notifier.
+ * @spa: MMIO: page index in the region -> xa_mk_value(PFN) of each page
+ *	mapped in the hypervisor now.
+ * @notifier: MMIO: follows the user range; an invalidation unmaps.
+ * @dead: MMIO: removed; nothing may be mapped in it any more.
  */
 struct hv_vmm_region {
 	struct list_head node;
@@ -61,6 +76,65 @@ struct hv_vmm_region {
 	u8 flags;
 	bool mmio;
 	struct page **pages;
+	struct kref ref;
+	struct hv_vmm_partition *pt;
+	struct mutex mmio_lock;
+	struct xarray spa;
+	struct mmu_interval_notifier notifier;
+	bool dead;
+};
+
+/**
+ * enum hv_vmm_mmio_mode - how the resolver maps an MMIO region
+ * @HV_VMM_MMIO_FULL: the whole region on its first intercept (upstream).
+ * @HV_VMM_MMIO_PAGE: only the page of the intercept.
+ * @HV_VMM_MMIO_EAGER: the whole region when it is registered.
+ */
+enum hv_vmm_mmio_mode {
+	HV_VMM_MMIO_FULL,
+	HV_VMM_MMIO_PAGE,
+	HV_VMM_MMIO_EAGER,
+};
+
+/**
+ * enum hv_vmm_mmio_counter - the MMIO counters of a partition
+ * @HV_VMM_MMIO_INTERCEPTS: HVMSG_UNMAPPED_GPA intercepts seen.
+ * @HV_VMM_MMIO_RESOLVED_FULL: intercepts that mapped a whole region.
+ * @HV_VMM_MMIO_RESOLVED_PAGE: intercepts that mapped one page.
+ * @HV_VMM_MMIO_ALREADY_MAPPED: intercepts another VP had resolved first.
+ * @HV_VMM_MMIO_EAGER_MAPS: regions mapped whole at registration.
+ * @HV_VMM_MMIO_GUARD_REFUSALS: intercepts outside every MMIO region,
+ *	returned to the VMM.
+ * @HV_VMM_MMIO_RESOLVE_ERRORS: intercepts in a region that could not be
+ *	resolved (no PFN, hypercall failed), returned to the VMM.
+ * @HV_VMM_MMIO_NOTIFIER_UNMAPS: invalidations that unmapped pages.
+ * @HV_VMM_MMIO_NOTIFIER_PAGES: pages they unmapped.
+ * @HV_VMM_MMIO_FULL_NS: nanoseconds from intercept to re-dispatch, summed
+ *	over the full resolutions.
+ * @HV_VMM_MMIO_PAGE_NS: the same over the page resolutions.
+ * @HV_VMM_MMIO_NR_COUNTERS: their number.
+ */
+enum hv_vmm_mmio_counter {
+	HV_VMM_MMIO_INTERCEPTS,
+	HV_VMM_MMIO_RESOLVED_FULL,
+	HV_VMM_MMIO_RESOLVED_PAGE,
+	HV_VMM_MMIO_ALREADY_MAPPED,
+	HV_VMM_MMIO_EAGER_MAPS,
+	HV_VMM_MMIO_GUARD_REFUSALS,
+	HV_VMM_MMIO_RESOLVE_ERRORS,
+	HV_VMM_MMIO_NOTIFIER_UNMAPS,
+	HV_VMM_MMIO_NOTIFIER_PAGES,
+	HV_VMM_MMIO_FULL_NS,
+	HV_VMM_MMIO_PAGE_NS,
+	HV_VMM_MMIO_NR_COUNTERS
+};
+
+/**
+ * struct hv_vmm_mmio_stats - a snapshot of MMIO counters
+ * @v: indexed by &enum hv_vmm_mmio_counter.
+ */
+struct hv_vmm_mmio_stats {
+	u64 v[HV_VMM_MMIO_NR_COUNTERS];
 };
 
 /**
@@ -86,6 +160,9 @@ struct hv_vmm_direct {
  * @vps: vp_index -> struct hv_vmm_vp (RCU lookups from hard irq).
  * @regions: struct hv_vmm_region, sorted by gfn.
  * @devices: struct hv_vmm_direct.
+ * @mmio_counters: MMIO counters (&enum hv_vmm_mmio_counter); read them
+ *	with hv_vmm_mmio_stats_read().
+ * @debugfs: its directory hv_vmm/partitions/<id>, or NULL.
  * @rcu: frees the struct after lookups from hard irq are done.
  */
 struct hv_vmm_partition {
@@ -98,6 +175,8 @@ struct hv_vmm_partition {
 	struct xarray vps;
 	struct list_head regions;
 	struct list_head devices;
+	atomic64_t mmio_counters[HV_VMM_MMIO_NR_COUNTERS];
+	struct dentry *debugfs;
 	struct rcu_head rcu;
 };
 
@@ -152,8 +231,9 @@ int hv_vmm_hv_unmap_vp_state_page(u64 id, u32 vp_index, u16 type);
 int hv_vmm_hv_dispatch_vp(u64 id, u32 vp_index, u32 flags,
 			  struct hv_output_dispatch_vp *out);
 int hv_vmm_hv_map_gpa_pages(u64 id, u64 gfn, const u64 *pfns, u32 count,
-			    u32 flags, u32 *done);
-int hv_vmm_hv_unmap_gpa_pages(u64 id, u64 gfn, u32 count, u32 flags);
+			    u32 flags, gfp_t gfp, u32 *done);
+int hv_vmm_hv_unmap_gpa_pages(u64 id, u64 gfn, u32 count, u32 flags,
+			      gfp_t gfp);
 
 /* partition.c */
 long hv_vmm_partition_create(void __user *arg);
@@ -163,6 +243,29 @@ void hv_vmm_partition_put(struct hv_vmm_partition *pt);
 /* region.c */
 int hv_vmm_set_guest_memory(struct hv_vmm_partition *pt, void __user *arg);
 void hv_vmm_regions_remove(struct hv_vmm_partition *pt);
+
+/* mmio.c */
+int hv_vmm_mmio_region_init(struct hv_vmm_partition *pt,
+			    struct hv_vmm_region *r);
+void hv_vmm_mmio_region_remove(struct hv_vmm_region *r);
+bool hv_vmm_mmio_intercept(struct hv_vmm_partition *pt,
+			   const struct hv_message *msg, u64 t0);
+void hv_vmm_mmio_count(struct hv_vmm_partition *pt,
+		       enum hv_vmm_mmio_counter c, u64 n);
+void hv_vmm_mmio_stats_read(struct hv_vmm_partition *pt,
+			    struct hv_vmm_mmio_stats *st);
+const char *hv_vmm_mmio_counter_name(enum hv_vmm_mmio_counter c);
+
+/* mmio_notifier.c */
+int hv_vmm_mmio_notifier_insert(struct hv_vmm_region *r);
+void hv_vmm_mmio_notifier_remove(struct hv_vmm_region *r);
+u64 hv_vmm_mmio_unmap(struct hv_vmm_region *r, u64 first, u64 count,
+		      gfp_t gfp);
+
+/* mmio_debugfs.c */
+void hv_vmm_partition_debugfs_init(struct hv_vmm_partition *pt);
+void hv_vmm_partition_debugfs_exit(struct hv_vmm_partition *pt);
+void hv_vmm_mmio_debugfs_init(struct dentry *dir);
 
 /* vp.c */
 int hv_vmm_vp_create(struct hv_vmm_partition *pt, void __user *arg);

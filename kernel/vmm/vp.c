@@ -6,9 +6,10 @@
  * A VP is created in the hypervisor and its two state pages (registers,
  * intercept message) are mapped from the hypervisor at once, as mshv does
  * in the root role.  RUN_VP dispatches the VP (HVCALL_DISPATCH_VP, time
- * slice "until an event") until an intercept the kernel cannot handle and
- * returns its 256-byte message, which arrives as on Hyper-V: in SINT0's
- * SIMP slot on the VP's CPU, handed over by the SINT0 handler
+ * slice "until an event") until an intercept the kernel cannot handle (an
+ * UNMAPPED_GPA in an MMIO region it resolves, mmio.c) and returns its
+ * 256-byte message, which arrives as on Hyper-V: in SINT0's SIMP slot on
+ * the VP's CPU, handed over by the SINT0 handler
  * (hv_vmm_intercept_arrived()).  The next RUN_VP clears the intercept
  * suspend.  The intercept message page stays mapped for the VP's life, as
  * mshv maps it.  The VP stays in the partition until the partition is torn
@@ -19,6 +20,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -74,6 +76,10 @@ static long hv_vmm_vp_run(struct hv_vmm_vp *vp, void __user *arg)
 		if (out.dispatch_event == HV_VP_DISPATCH_EVENT_INTERCEPT) {
 			vp->suspended = true;
 			ret = hv_vmm_vp_message(vp, &msg);
+			/* An MMIO region resolved: the VP goes on. */
+			if (!ret && hv_vmm_mmio_intercept(vp->pt, &msg,
+							  ktime_get_ns()))
+				continue;
 			break;
 		}
 		cond_resched();

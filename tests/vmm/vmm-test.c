@@ -19,10 +19,8 @@
  *	caller can compare the hypervisor's tables.
  *   vmm-test kill [--while CMD]
  *	set up a partition with RAM and two VPs, run CMD, then SIGKILL itself.
- *   vmm-test mmio --device BDF [--while CMD]
- *	give the partition the VFIO mmap of BAR 0 of BDF (bound to vfio-pci)
- *	as guest memory: an MMIO region, not mapped, so a guest read of it
- *	comes back as an HVMSG_UNMAPPED_GPA exit; run CMD, then unmap it.
+ *   vmm-test mmio | mmio-race | mmio-bad --device BDF ...
+ *	a guest on the BAR 0 of an edu bound to vfio-pci (vmm-mmio.c).
  *
  * Output: one "key: value" line per result.  Any failure prints one line
  * "vmm-test: <what>: <errno text>" to stderr and exits 1.
@@ -48,10 +46,8 @@
 
 #include <linux/vfio.h>
 
-#include "../../kernel/uapi/hv_vmm.h"
+#include "vmm-test.h"
 
-#define PAGE_4K		4096UL
-#define HUGE_2M		(2UL << 20)
 #define PM_PRESENT	(1ULL << 63)
 #define PM_PFN_MASK	((1ULL << 55) - 1)
 
@@ -64,9 +60,9 @@
 
 #define HVMSG_UNRECOVERABLE_EXCEPTION	0x80000021U
 
-static const char *prog = "vmm-test";
+const char *prog = "vmm-test";
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
+void __attribute__((noreturn, format(printf, 2, 3)))
 die(int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -81,19 +77,8 @@ die(int err, const char *fmt, ...)
 	exit(1);
 }
 
-struct options {
-	uint64_t size;
-	uint64_t gpa;
-	int hugepages;
-	double seconds;
-	const char *expect;
-	const char *device;
-	const char *while_cmd;
-	const char *before;
-	const char *after;
-};
 
-static void run_cmd(const char *what, const char *cmd)
+void run_cmd(const char *what, const char *cmd)
 {
 	int rc;
 
@@ -105,16 +90,8 @@ static void run_cmd(const char *what, const char *cmd)
 		die(0, "%s command failed (status %d): %s", what, rc, cmd);
 }
 
-struct vmm {
-	int dev;
-	int pt;
-	uint64_t id;
-	char *buf;
-	uint64_t size;
-	uint64_t gpa;
-};
 
-static void vmm_open(struct vmm *v, uint64_t pt_flags)
+void vmm_open(struct vmm *v, uint64_t pt_flags)
 {
 	struct hv_vmm_create_partition cp = { .pt_flags = pt_flags };
 
@@ -132,7 +109,7 @@ static void vmm_open(struct vmm *v, uint64_t pt_flags)
 }
 
 /* An anonymous buffer, 2 MiB aligned, every page touched. */
-static char *buffer(uint64_t size, int hugepages)
+char *buffer(uint64_t size, int hugepages)
 {
 	char *buf, *p;
 
@@ -165,7 +142,7 @@ static void vmm_ram(struct vmm *v, uint64_t gpa, uint64_t size, int hugepages)
 	printf("ram: gpa 0x%" PRIx64 " bytes %" PRIu64 "\n", gpa, size);
 }
 
-static int vmm_vp(struct vmm *v, uint32_t index)
+int vmm_vp(struct vmm *v, uint32_t index)
 {
 	struct hv_vmm_create_vp cv = { .vp_index = index };
 	int fd = ioctl(v->pt, HV_VMM_CREATE_VP, &cv);
@@ -175,7 +152,7 @@ static int vmm_vp(struct vmm *v, uint32_t index)
 	return fd;
 }
 
-static void vp_state(int vp, struct hv_vmm_guest_program *p, int set)
+void vp_state(int vp, struct hv_vmm_guest_program *p, int set)
 {
 	struct hv_vmm_vp_state st = {
 		.type = HV_VMM_VP_STATE_PROGRAM,
@@ -187,7 +164,7 @@ static void vp_state(int vp, struct hv_vmm_guest_program *p, int set)
 		die(errno, set ? "HV_VMM_SET_VP_STATE" : "HV_VMM_GET_VP_STATE");
 }
 
-static void add(struct hv_vmm_guest_program *p, uint64_t gpa, int width,
+void add(struct hv_vmm_guest_program *p, uint64_t gpa, int width,
 		int type, uint64_t value)
 {
 	struct hv_vmm_guest_access *a = &p->access[p->nr_accesses++];
@@ -200,15 +177,8 @@ static void add(struct hv_vmm_guest_program *p, uint64_t gpa, int width,
 	a->value = value;
 }
 
-struct exit_msg {
-	uint32_t type;
-	uint64_t sender;
-	uint32_t vp_index;
-	uint8_t access;
-	uint64_t gpa;
-};
 
-static struct exit_msg run(int vp)
+struct exit_msg run(int vp)
 {
 	struct hv_vmm_run_vp r;
 	struct exit_msg e;
@@ -223,7 +193,7 @@ static struct exit_msg run(int vp)
 	return e;
 }
 
-static void expect_exit(const struct exit_msg *e, struct vmm *v, uint32_t vp,
+void expect_exit(const struct exit_msg *e, struct vmm *v, uint32_t vp,
 			uint32_t type)
 {
 	if (e->type != type || e->sender != v->id || e->vp_index != vp)
@@ -339,7 +309,7 @@ static void cmd_run(struct options *o)
 	printf("done\n");
 }
 
-static double now(void)
+double now(void)
 {
 	struct timespec ts;
 
@@ -385,10 +355,10 @@ static void cmd_bench(struct options *o)
 	       rate(vp, o->seconds, HV_VMM_HVMSG_UNMAPPED_GPA, &v));
 }
 
-static int failures;
+int failures;
 
 /* One bad input: the ioctl must fail with @want. */
-static void bad(const char *name, int fd, unsigned long cmd, void *arg, int want)
+void bad(const char *name, int fd, unsigned long cmd, void *arg, int want)
 {
 	int rc = ioctl(fd, cmd, arg), err = rc < 0 ? errno : 0;
 
@@ -551,7 +521,7 @@ static void cmd_kill(struct options *o)
 }
 
 /* Is this kernel an L1VH (hv_iommu's sysfs role)? */
-static int role_is_l1vh(void)
+int role_is_l1vh(void)
 {
 	char role[16] = "";
 	FILE *f = fopen("/sys/class/iommu/hv_iommu/role", "r");
@@ -569,7 +539,7 @@ static int role_is_l1vh(void)
  * offers host devices no device domains: there the VMM asks for direct
  * attach of the group on its partition @pt before VFIO_SET_IOMMU.
  */
-static void *vfio_bar0(const char *bdf, uint64_t *size, int pt)
+void *vfio_bar0(const char *bdf, uint64_t *size, int pt, int *device_fd)
 {
 	struct vfio_region_info reg = { .argsz = sizeof(reg), .index = 0 };
 	char path[PATH_MAX], target[PATH_MAX];
@@ -608,42 +578,9 @@ static void *vfio_bar0(const char *bdf, uint64_t *size, int pt)
 	if (bar == MAP_FAILED)
 		die(errno, "mmap BAR 0 of %s", bdf);
 	*size = reg.size;
+	if (device_fd)
+		*device_fd = device;
 	return bar;
-}
-
-static void cmd_mmio(struct options *o)
-{
-	struct hv_vmm_user_mem_region mem = {
-		.guest_pfn = o->gpa / PAGE_4K,
-		.flags = 1 << HV_VMM_SET_MEM_BIT_WRITABLE,
-	};
-	struct hv_vmm_guest_program p = { 0 };
-	struct exit_msg e;
-	uint64_t size;
-	struct vmm v;
-	int vp;
-
-	if (!o->device)
-		die(0, "mmio needs --device BDF");
-	vmm_open(&v, 0);
-	mem.userspace_addr = (uintptr_t)vfio_bar0(o->device, &size, v.pt);
-	mem.size = size;
-	if (ioctl(v.pt, HV_VMM_SET_GUEST_MEMORY, &mem))
-		die(errno, "HV_VMM_SET_GUEST_MEMORY (BAR 0)");
-	printf("mmio: gpa 0x%" PRIx64 " bytes %" PRIu64 "\n", o->gpa,
-	       (uint64_t)mem.size);
-	vp = vmm_vp(&v, 0);
-	add(&p, o->gpa + 4, 4, HV_VMM_ACCESS_READ, 0);
-	vp_state(vp, &p, 1);
-	e = run(vp);
-	expect_exit(&e, &v, 0, HV_VMM_HVMSG_UNMAPPED_GPA);
-	printf("exit: vp=%u type=0x%x access=%u gpa=0x%" PRIx64 "\n",
-	       e.vp_index, e.type, e.access, e.gpa);
-	run_cmd("while", o->while_cmd);
-	mem.flags |= 1 << HV_VMM_SET_MEM_BIT_UNMAP;
-	if (ioctl(v.pt, HV_VMM_SET_GUEST_MEMORY, &mem))
-		die(errno, "HV_VMM_SET_GUEST_MEMORY unmap (BAR 0)");
-	printf("done\n");
 }
 
 static uint64_t parse_size(const char *s)
@@ -673,6 +610,12 @@ int main(int argc, char **argv)
 		{ "while", required_argument, NULL, 'w' },
 		{ "before", required_argument, NULL, 'b' },
 		{ "after", required_argument, NULL, 'a' },
+		{ "snap", required_argument, NULL, 'S' },
+		{ "switch", required_argument, NULL, 'm' },
+		{ "pages", required_argument, NULL, 'p' },
+		{ "reset", no_argument, NULL, 'R' },
+		{ "stray", no_argument, NULL, 'X' },
+		{ "kill", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -680,7 +623,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:g:Ht:e:d:w:b:a:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:g:Ht:e:d:w:b:a:S:m:p:RXKh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.size = parse_size(optarg); break;
 		case 'g': o.gpa = strtoull(optarg, NULL, 0); break;
@@ -691,15 +634,21 @@ int main(int argc, char **argv)
 		case 'w': o.while_cmd = optarg; break;
 		case 'b': o.before = optarg; break;
 		case 'a': o.after = optarg; break;
+		case 'S': o.snap = optarg; break;
+		case 'm': o.switch_to = optarg; break;
+		case 'p': o.pages = strtoul(optarg, NULL, 0); break;
+		case 'R': o.reset = 1; break;
+		case 'X': o.stray = 1; break;
+		case 'K': o.kill = 1; break;
 		case 'h':
-			printf("usage: %s run|bench|bad|kill|mmio [options] (see the source's head)\n", prog);
+			printf("usage: %s run|bench|bad|kill|mmio|mmio-race|mmio-bad [options] (see the sources' heads)\n", prog);
 			return 0;
 		default:
 			return 2;
 		}
 	}
 	if (optind != argc - 1)
-		die(0, "one command expected: run, bench, bad, kill or mmio");
+		die(0, "one command expected: run, bench, bad, kill, mmio, mmio-race or mmio-bad");
 	if (o.gpa % HUGE_2M)
 		die(0, "--gpa must be 2 MiB aligned");
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -714,6 +663,10 @@ int main(int argc, char **argv)
 		cmd_kill(&o);
 	else if (!strcmp(cmd, "mmio"))
 		cmd_mmio(&o);
+	else if (!strcmp(cmd, "mmio-race"))
+		cmd_mmio_race(&o);
+	else if (!strcmp(cmd, "mmio-bad"))
+		cmd_mmio_bad(&o);
 	else
 		die(0, "unknown command '%s'", cmd);
 	return 0;

@@ -26,6 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.environ.get("HV_REPO") or os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 DBG_IOMMU = "/sys/kernel/debug/hv_iommu"
 DBG_SIM = "/sys/kernel/debug/hv_sim"
+DBG_VMM = "/sys/kernel/debug/hv_vmm"
+MMIO_MODE = "/sys/module/hv_vmm/parameters/mmio_mode"
 PARAMS = "/sys/module/hv_iommu/parameters"
 PCI = "/sys/bus/pci/devices"
 CLIENT = os.path.join(REPO, "tests", "vfio", "vfio-client")
@@ -105,16 +107,44 @@ def read_expect(path):
 # --- the tables, live or from a snapshot ------------------------------------
 
 class Tables:
-    """The debugfs tables of hv_iommu (`iommu`) and hv_sim (`sim`)."""
+    """The debugfs tables of hv_iommu (`iommu`), hv_sim (`sim`) and hv_vmm
+    (`vmm`)."""
 
-    def __init__(self, iommu=DBG_IOMMU, sim=DBG_SIM, extra=None):
+    def __init__(self, iommu=DBG_IOMMU, sim=DBG_SIM, extra=None, vmm=DBG_VMM):
         self.iommu_dir = iommu
         self.sim_dir = sim
+        self.vmm_dir = vmm
         self.extra = extra      # snapshot directory (hvctl output, env)
 
     @classmethod
     def snapshot(cls, d):
-        return cls(os.path.join(d, "iommu"), os.path.join(d, "sim"), d)
+        return cls(os.path.join(d, "iommu"), os.path.join(d, "sim"), d,
+                   os.path.join(d, "vmm"))
+
+    # hv_vmm, per partition (hv_vmm/partitions/<id>/)
+    def vmm_partitions(self):
+        d = os.path.join(self.vmm_dir, "partitions")
+        return sorted(int(n) for n in os.listdir(d)) if os.path.isdir(d) else []
+
+    def vmm(self, pid, name):
+        return parse_table(read_text(os.path.join(self.vmm_dir, "partitions",
+                                                  str(pid), name)))
+
+    def vmm_regions(self, pid):
+        return self.vmm(pid, "regions")
+
+    def vmm_mmio_pages(self, pid):
+        """{gpa: spa} of every MMIO page hv_vmm has mapped."""
+        out = {}
+        for r in self.vmm(pid, "mmio_pages"):
+            for i in range(num(r["pages"])):
+                out[num(r["gpa"]) + i * PAGE] = num(r["spa"]) + i * PAGE
+        return out
+
+    def vmm_counters(self, pid):
+        rows = self.vmm(pid, "counters")
+        assert len(rows) == 1, rows
+        return {k: num(v) for k, v in rows[0].items()}
 
     # raw
     def iommu(self, name):
@@ -615,7 +645,7 @@ def snapshot_cmd(d):
 
 def snapshot(d):
     """Copy every debugfs table (and hvctl list-domains --json) into d."""
-    for src, dst in ((DBG_IOMMU, "iommu"), (DBG_SIM, "sim")):
+    for src, dst in ((DBG_IOMMU, "iommu"), (DBG_SIM, "sim"), (DBG_VMM, "vmm")):
         for root, _dirs, files in os.walk(src):
             rel = os.path.relpath(root, src)
             out = os.path.normpath(os.path.join(d, dst, rel))
@@ -648,6 +678,15 @@ def snapshot(d):
         doc = None
     with open(os.path.join(d, "hvctl-list-domains.json"), "w") as f:
         json.dump({"rc": rc, "json": doc, "stdout": out, "stderr": err}, f)
+    if os.path.isdir(os.path.join(DBG_VMM, "partitions")):
+        p = hvctl("mmio", "--json")
+        try:
+            doc = json.loads(p.stdout) if p.returncode == 0 else None
+        except ValueError:
+            doc = None
+        with open(os.path.join(d, "hvctl-mmio.json"), "w") as f:
+            json.dump({"rc": p.returncode, "json": doc, "stdout": p.stdout,
+                       "stderr": p.stderr}, f)
 
 
 def bus_master_cmd(bdf, on):

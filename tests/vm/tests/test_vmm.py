@@ -3,7 +3,8 @@
 The VMM creates a partition, gives it RAM, creates two VPs and runs guest
 programs; the checks read the sim's tables (partitions, gpa, vps, pool,
 stats) and the VMM's own pagemap.  Teardown by close, exit and SIGKILL
-leaves nothing behind in the sim; bad input changes nothing.
+leaves nothing behind in the sim; bad input changes nothing.  The MMIO
+resolver's tests are in test_vmm_mmio.py.
 """
 
 import os
@@ -160,16 +161,3 @@ def test_vmm_dispatch_rate(tables):
     assert tables.sim_partitions() == []
 
 
-def test_vmm_mmio_region(tmp_path, tables):
-    """A VFIO BAR mmap (VM_IO|VM_PFNMAP) is an MMIO region: recorded, not mapped."""
-    snapdir = tmp_path / "snap"
-    with hvtest.VfioBound(hvtest.EDU0):
-        p = vmm("mmio", "--device", hvtest.EDU0, "--gpa", hex(GPA),
-                "--while", hvtest.snapshot_cmd(snapdir))
-    pid = num(field(p.stdout, "partition"))
-    assert "exit: vp=0 type=0x80000000 access=0 gpa=%#x" % (GPA + 4) in p.stdout
-    snap = Tables.snapshot(snapdir)
-    # Nothing of the BAR is in the hypervisor's GPA map: no RAM frames in it.
-    assert snap.sim_gpa(pid) == [], snap.sim_gpa(pid)
-    assert num(snap.sim_partition(pid)["gpa_pages"]) == 0
-    assert_nothing_left(tables, pid)
