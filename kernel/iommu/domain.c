@@ -376,7 +376,6 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
 int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 {
 	struct hv_iommu_domain *from = hd->domain, *back;
-	struct hv_iommu_hop hop;
 	bool hopping;
 	int ret;
 
@@ -393,7 +392,7 @@ int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 	/* A stranded domain is destroyed below once its last device left. */
 	back = from->stranded ? &hv_iommu_blocked : from;
 	if (hopping)
-		hv_iommu_hop_begin(hd, &hop);
+		hv_iommu_hop_begin(hd);
 	ret = hv_iommu_dev_leave(hd);
 	if (!ret) {
 		ret = hv_iommu_dev_enter(hd, to);
@@ -402,7 +401,7 @@ int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 			       hd->bdf, back->id, to->id);
 	}
 	if (hopping)
-		hv_iommu_hop_end(hd, &hop);
+		hv_iommu_hop_end(hd);
 	hv_iommu_dev_siblings_follow(hd);
 	if (from->stranded && list_empty(&from->devices))
 		hv_iommu_domain_destroy(from);

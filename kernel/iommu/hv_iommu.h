@@ -173,6 +173,9 @@ enum hv_iommu_dev_state {
  *	(hv_iommu_direct_request()), 0 if none.
  * @state: attached, or detach-failed (the last detach was refused).
  * @status: HV_STATUS of the last refused detach, 0 otherwise.
+ * @hop_command: its PCI command register before a hop through domain 0
+ *	(hop.c), while one is under way.
+ * @hop_blocked: user-space config access is blocked by the hop (to unblock).
  * @bdf: SSSS:BB:DD.F.
  */
 struct hv_iommu_dev {
@@ -187,19 +190,9 @@ struct hv_iommu_dev {
 	u64 direct_partition;
 	enum hv_iommu_dev_state state;
 	u16 status;
+	u16 hop_command;
+	bool hop_blocked;
 	char bdf[16];
-};
-
-/**
- * struct hv_iommu_hop - a device's state across a hop through domain 0
- * @pdev: the PCI device, or NULL (released: nothing to quiesce).
- * @command: its PCI command register before the hop.
- * @blocked: user-space config access is blocked by us (to unblock).
- */
-struct hv_iommu_hop {
-	struct pci_dev *pdev;
-	u16 command;
-	bool blocked;
 };
 
 static inline struct hv_iommu_domain *to_hv_domain(struct iommu_domain *d)
@@ -273,8 +266,8 @@ bool hv_iommu_dev_has_live_sibling(struct hv_iommu_dev *hd);
 const char *hv_iommu_mode_name(enum hv_iommu_mode mode);
 
 /* hop.c */
-void hv_iommu_hop_begin(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop);
-void hv_iommu_hop_end(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop);
+void hv_iommu_hop_begin(struct hv_iommu_dev *hd);
+void hv_iommu_hop_end(struct hv_iommu_dev *hd);
 
 /* direct.c */
 bool hv_iommu_direct_wanted(struct hv_iommu_dev *hd, u64 *partition_id);

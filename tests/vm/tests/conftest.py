@@ -34,6 +34,20 @@ def isolation_audit():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def misuse_at_end():
+    """Every suite ends with the sim's misuse counters (stats `misuse`: calls
+    made with interrupts on or with another CPU's input page) at exactly
+    what the tests provoked on purpose through hv_sim/call: 0 from the
+    driver."""
+    yield
+    if os.environ.get("HV_SUITE") == "no-backend" or not os.path.isdir(hvtest.DBG_SIM):
+        return
+    got = hvtest.sim_misuse()
+    assert got == hvtest.DELIBERATE_MISUSE, \
+        "hv_sim misuse counters %s, the tests provoked %s" % (got, hvtest.DELIBERATE_MISUSE)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def synic_audit_at_end():
     """Every suite ends by asserting the sim's SynIC audit is 0: no SynIC
     MSR accessed while SCONTROL was off, none of VMBus's written by others."""

@@ -38,6 +38,10 @@ BLOCKED = 0xFFFFFFFF
 PASSTHROUGH = os.environ.get(
     "HV_PASSTHROUGH_DEVS", "0000:00:03.0 0000:00:04.0 0000:00:05.0").split()
 EDU0, EDU1, NIC = (PASSTHROUGH + [None] * 3)[:3]
+# The bridge, the edu behind it and the two-function edu (tests/vm/run).
+TOPOLOGY = (os.environ.get("HV_BRIDGE", "0000:00:06.0").split()
+            + os.environ.get("HV_BRIDGED_DEV", "0000:01:01.0").split()
+            + os.environ.get("HV_MULTIFUNCTION_DEVS", "0000:00:07.0 0000:00:07.1").split())
 
 
 # --- parsing the contract's formats -----------------------------------------
@@ -359,11 +363,25 @@ def sim_device_domain(dom_id):
     return struct.pack("<QB7xQ", PARTITION_SELF, 0, dom_id << 32)
 
 
+# Misused calls the tests made on purpose (sim_call modes), by the sim's
+# stats `misuse` field they count in; every suite ends asserting the sim
+# counted exactly these (conftest.py).
+MISUSE_MODES = {"irqs-on": "irqs_enabled", "foreign": "foreign_input_page"}
+DELIBERATE_MISUSE = {v: 0 for v in MISUSE_MODES.values()}
+
+
+def sim_misuse():
+    """The sim's misuse counters: {irqs_enabled: n, foreign_input_page: n}."""
+    return {k: v for k, v in stat_record(LIVE.sim_stats(), "misuse").items()}
+
+
 def sim_call(code, data=b"", reps=0, start=0, mode="own"):
     """One hypercall through hv_sim/call; returns (status, reps completed)."""
     err = write_file(os.path.join(DBG_SIM, "call"),
                      "0x%x %d %d %s %s" % (code, reps, start, mode, data.hex()))
     assert err == 0, "hv_sim/call: %s" % os.strerror(err)
+    if mode in MISUSE_MODES:
+        DELIBERATE_MISUSE[MISUSE_MODES[mode]] += 1
     r = parse_kv(knob("call"))
     return num(r["status"]), num(r["reps"])
 
@@ -631,7 +649,7 @@ def snapshot(d):
                 with open(os.path.join(out, name), "w") as f:
                     f.write(text)
     pci = {bdf: bool(pci_command(bdf) & PCI_COMMAND_MASTER)
-           for bdf in PASSTHROUGH if os.path.exists(os.path.join(PCI, bdf))}
+           for bdf in PASSTHROUGH + TOPOLOGY if os.path.exists(os.path.join(PCI, bdf))}
     with open(os.path.join(d, "pci.json"), "w") as f:
         json.dump(pci, f)
     env = {k: v for k, v in os.environ.items() if k.startswith("HV_")}
