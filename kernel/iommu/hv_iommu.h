@@ -275,8 +275,13 @@ int hv_iommu_direct_attach(struct hv_iommu_dev *hd,
 			   struct hv_iommu_domain *hvdom);
 int hv_iommu_direct_detach(struct hv_iommu_dev *hd, u16 *status);
 
-/* mapping.c */
+/* held.c */
 extern atomic64_t hv_iommu_pinned_leaked_pages;
+extern atomic64_t hv_iommu_unheld_frames;
+void hv_iommu_frames_hold(phys_addr_t pa, u64 npages);
+void hv_iommu_frames_release(phys_addr_t pa, u64 npages);
+
+/* mapping.c */
 int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 		       phys_addr_t paddr, size_t pgsize, size_t pgcount,
 		       int prot, gfp_t gfp, size_t *mapped);

@@ -196,9 +196,11 @@ struct hv_sim_fault {
  * @nr_statuses: used entries of @status_code.
  * @faults: pending fault injections, oldest first.
  * @nr_faults: used entries of @faults.
- * @fail_nth: calls (of any code) until the one that fails with
- *	@fail_nth_status, counting it; 0: no such injection (fault.c).
+ * @fail_nth: calls (of any code, or of @fail_nth_code) until the one that
+ *	fails with @fail_nth_status, counting it; 0: no such injection
+ *	(fault.c).
  * @fail_nth_status: the status it fails with.
+ * @fail_nth_code: the call code counted, or -1 for any.
  * @audit_bus_master: hops through the default domain with bus mastering
  *	on (audit.c).
  * @audit_bus_master_key: the device of the last one.
@@ -229,6 +231,7 @@ struct hv_sim_state {
 	unsigned int nr_faults;
 	u32 fail_nth;
 	u16 fail_nth_status;
+	int fail_nth_code;
 	u64 audit_bus_master;
 	u32 audit_bus_master_key;
 	u64 misuse_irqs_enabled;

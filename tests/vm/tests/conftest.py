@@ -94,3 +94,21 @@ def attach_mode():
 @pytest.fixture
 def tables():
     return hvtest.LIVE
+
+
+@pytest.fixture(scope="session")
+def summary(request):
+    """add(title, line): figures (fail-nth counts, soak rates) printed at the
+    end of the session, past pytest's output capture."""
+    sections = {}
+
+    def add(title, line):
+        sections.setdefault("%s on %s" % (title, os.uname().release), []).append(line)
+
+    yield add
+    tr = request.config.pluginmanager.get_plugin("terminalreporter")
+    for title, lines in sections.items():
+        tr.write_line("")
+        tr.write_line(title + ":")
+        for line in lines:
+            tr.write_line("  " + line)

@@ -11,6 +11,7 @@ seen in the middle of the client's life can be checked afterwards.
 
 Run as a script:  python3 hvtest.py snapshot DIR
                   python3 hvtest.py bus-master BDF on|off
+                  python3 hvtest.py arm-map-fail-at IOVA STATUS
 """
 
 import json
@@ -668,6 +669,13 @@ def snapshot(d):
         json.dump({"rc": rc, "json": doc, "stdout": out, "stderr": err}, f)
 
 
+def arm_map_fail_at_cmd(iova, status):
+    """Shell command for arm_map_fail_at() (a client stage hook)."""
+    return "%s %s arm-map-fail-at %#x %#x" % (shlex.quote(sys.executable),
+                                              shlex.quote(os.path.join(HERE, "hvtest.py")),
+                                              iova, status)
+
+
 def bus_master_cmd(bdf, on):
     """Shell command that turns a device's bus mastering on or off."""
     return "%s %s bus-master %s %s" % (shlex.quote(sys.executable),
@@ -675,13 +683,29 @@ def bus_master_cmd(bdf, on):
                                        shlex.quote(bdf), "on" if on else "off")
 
 
+def arm_map_fail_at(iova, status):
+    """Fail the first map call the driver issues for the mapping at IOVA
+    `iova` of the paging domain not yet attached (mode none): the map calls
+    before it are one per mapping below it (each of at most 509 pages)."""
+    doms = [num(d["id"]) for d in LIVE.domains() if d["type"] == "paging" and d["mode"] == "none"]
+    assert len(doms) == 1, "want one paging domain in mode none: %s" % LIVE.domains()
+    maps = LIVE.driver_mappings(doms[0])
+    assert all((last + 1 - first) // PAGE <= 509 for first, last, _, _ in maps), maps
+    calls = sum(1 for first, _, _, _ in maps if first < iova)
+    set_knob("fail", "nth %d 0x%x 0xb3" % (calls + 1, status))
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] == "snapshot":
         snapshot(argv[2])
         return 0
+    if len(argv) == 4 and argv[1] == "arm-map-fail-at":
+        arm_map_fail_at(int(argv[2], 0), int(argv[3], 0))
+        return 0
     if len(argv) == 4 and argv[1] == "bus-master" and argv[3] in ("on", "off"):
         return 0 if set_bus_master(argv[2], argv[3] == "on") == (argv[3] == "on") else 1
-    print("usage: hvtest.py snapshot DIR | bus-master BDF on|off", file=sys.stderr)
+    print("usage: hvtest.py snapshot DIR | bus-master BDF on|off | arm-map-fail-at IOVA STATUS",
+          file=sys.stderr)
     return 2
 
 
