@@ -96,19 +96,20 @@ def tables():
     return hvtest.LIVE
 
 
+# Figures the tests report (fail-nth counts, soak rates): title -> lines.
+SUMMARY = {}
+
+
 @pytest.fixture(scope="session")
-def summary(request):
-    """add(title, line): figures (fail-nth counts, soak rates) printed at the
-    end of the session, past pytest's output capture."""
-    sections = {}
-
+def summary():
+    """add(title, line): a figure for the end of the session's output."""
     def add(title, line):
-        sections.setdefault("%s on %s" % (title, os.uname().release), []).append(line)
+        SUMMARY.setdefault("%s on %s" % (title, os.uname().release), []).append(line)
+    return add
 
-    yield add
-    tr = request.config.pluginmanager.get_plugin("terminalreporter")
-    for title, lines in sections.items():
-        tr.write_line("")
-        tr.write_line(title + ":")
+
+def pytest_terminal_summary(terminalreporter):
+    for title, lines in SUMMARY.items():
+        terminalreporter.write_sep("-", title)
         for line in lines:
-            tr.write_line("  " + line)
+            terminalreporter.write_line("  " + line)

@@ -64,9 +64,9 @@ def readers(stop, counts, errors):
             for root, _dirs, files in os.walk(top):
                 for name in files:
                     path = os.path.join(root, name)
-                    if name == "call" or not os.stat(path).st_mode & 0o444:
-                        continue
                     try:
+                        if name == "call" or not os.stat(path).st_mode & 0o444:
+                            continue
                         hvtest.read_text(path)
                         counts["reads"] += 1
                     except FileNotFoundError:
