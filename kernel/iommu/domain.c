@@ -77,13 +77,31 @@ const char *hv_iommu_mode_name(enum hv_iommu_mode mode)
 	}
 }
 
+static void hv_iommu_domain_destroy(struct hv_iommu_domain *hvdom);
+
+/*
+ * Stranded domains no device is in any more are kept only because the
+ * hypervisor refused to delete them: ask again, so that one refusal does
+ * not keep the record and the hypervisor's domain for good.  Caller holds
+ * hv_iommu_lock.
+ */
+static void hv_iommu_domains_retry_stranded(void)
+{
+	struct hv_iommu_domain *pos, *tmp;
+
+	list_for_each_entry_safe(pos, tmp, &hv_iommu_paging_domains, list)
+		if (pos->stranded && list_empty(&pos->devices))
+			hv_iommu_domain_destroy(pos);
+}
+
 /**
  * hv_iommu_domain_alloc_paging() - allocate a paging domain
  * @dev: the device it is for (unused; may be NULL).
  *
  * The domain starts in mode none; its mode and, in device-domain mode, the
  * hypervisor device domain are settled at its first attach.  Its mappings
- * file appears in debugfs once it is initialised.
+ * file appears in debugfs once it is initialised.  Stranded domains left
+ * without a device are deleted again first.
  *
  * Context: process context.
  * Return: the iommu_domain, or ERR_PTR(-ENOMEM/-ENOSPC).
@@ -114,6 +132,7 @@ struct iommu_domain *hv_iommu_domain_alloc_paging(struct device *dev)
 	hvdom->domain.geometry.force_aperture = true;
 
 	mutex_lock(&hv_iommu_lock);
+	hv_iommu_domains_retry_stranded();
 	list_for_each_entry(pos, &hv_iommu_paging_domains, list)
 		if (pos->id > hvdom->id)
 			break;
@@ -150,8 +169,6 @@ struct iommu_domain *hv_iommu_domain_alloc(unsigned int type)
 		return NULL;
 	}
 }
-
-static void hv_iommu_domain_destroy(struct hv_iommu_domain *hvdom);
 
 /* Record a domain's first device for its log lines (hv_iommu_domain.bdf). */
 static void hv_iommu_domain_note_device(struct hv_iommu_domain *hvdom)

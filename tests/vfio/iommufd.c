@@ -16,7 +16,8 @@
  *   (the domains' free), close the device (unbind), the IOAS and /dev/iommu.
  *
  * Stage commands: --before-set-iommu and --after-set-iommu run around the
- * attach, --after-set-iommu-fail after an expected attach failure.
+ * attach (after the HWPT's allocation), --after-set-iommu-fail after an
+ * expected attach failure.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -230,11 +231,15 @@ int iommufd_main(struct options *opt)
 		}
 	}
 
+	/* An HWPT is filled with the IOAS's maps as it is allocated. */
+	pt = ia.out_ioas_id;
+	if (opt->hwpt) {
+		nth_arm(opt, "hwpt");
+		pt = hwpt = hwpt_alloc(iommufd, bind.out_devid, ia.out_ioas_id);
+		nth_disarm(opt, "hwpt");
+	}
 	run_cmd("before-set-iommu", opt->before_set_iommu);
 	nth_arm(opt, "attach");
-	pt = ia.out_ioas_id;
-	if (opt->hwpt)
-		pt = hwpt = hwpt_alloc(iommufd, bind.out_devid, ia.out_ioas_id);
 	err = attach(device, &pt);
 	nth_disarm(opt, "attach");
 	if (err) {

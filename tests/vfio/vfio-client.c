@@ -117,8 +117,9 @@ static void usage(FILE *f)
 "                            after the other for SECONDS (a soak); prints\n"
 "                            \"loop: ops N seconds S\"\n"
 "      --fail-nth STAGE:N    fail the Nth fault injection point (allocation)\n"
-"                            of the STAGE's system calls: attach, map,\n"
-"                            partial, unmap, replace or detach; prints\n"
+"                            of the STAGE's system calls: hwpt (with\n"
+"                            --iommufd), attach, map, partial, unmap,\n"
+"                            replace or detach; prints\n"
 "                            \"fail-nth: STAGE N fired|unused\"\n"
 "      --iommufd             iommufd instead of type1: /dev/iommu, an IOAS,\n"
 "                            the device's cdev bound to it and attached to\n"
@@ -429,10 +430,11 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			if (!chunks || chunks > 100000)
 				die(0, "bad fail-nth count '%s'", colon + 1);
 			opt->nth = (unsigned int)chunks;
-			if (strcmp(optarg, "attach") && strcmp(optarg, "map") &&
-			    strcmp(optarg, "partial") && strcmp(optarg, "unmap") &&
-			    strcmp(optarg, "replace") && strcmp(optarg, "detach"))
-				die(0, "bad fail-nth stage '%s' (attach, map, partial, unmap, replace or detach)",
+			if (strcmp(optarg, "hwpt") && strcmp(optarg, "attach") &&
+			    strcmp(optarg, "map") && strcmp(optarg, "partial") &&
+			    strcmp(optarg, "unmap") && strcmp(optarg, "replace") &&
+			    strcmp(optarg, "detach"))
+				die(0, "bad fail-nth stage '%s' (hwpt, attach, map, partial, unmap, replace or detach)",
 				    optarg);
 			break;
 		case OPT_IOMMUFD: opt->iommufd = 1; break;

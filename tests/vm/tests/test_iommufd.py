@@ -225,7 +225,7 @@ def test_iommufd_replay_fails_part_way(tmp_path, domain_mode, tables, delete_ref
     no_splat(mark)
 
 
-NTH_STAGES = ["attach", "map", "replace", "partial", "unmap", "detach"]
+NTH_STAGES = ["map", "hwpt", "attach", "replace", "partial", "unmap", "detach"]
 
 
 @pytest.mark.skipif(not os.path.exists("/sys/kernel/debug/failslab"),
@@ -248,8 +248,10 @@ def test_iommufd_fail_nth_alloc(stage, tmp_path, domain_mode, tables, summary):
     for n in range(1, 400):
         mark = hvtest.kmsg_mark()
         with hvtest.VfioBound(EDU0):
+            # hwpt: allocated on a filled IOAS (the fill, then the replay).
             p = client("--size", 256 * 1024, "--chunks", 4, "--hwpt", "--replace",
                        "--partial-unmap", "%d:%d" % (64 * 1024, 64 * 1024),
+                       *(["--map-before-attach"] if stage == "hwpt" else []),
                        "--fail-nth", "%s:%d" % (stage, n), check=False)
         fired = re.search(r"^fail-nth: \S+ \d+ fired$", p.stdout, re.M)
         if p.returncode:
