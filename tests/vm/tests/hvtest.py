@@ -593,6 +593,8 @@ def check_domain_mapped(snap, bdf, expect, size):
     assert_maps_exactly(sim_pages, expect, "sim mappings of domain %d" % dom)
     flags = {f for _, f in sim_pages.values()}
     assert all(f & 0x3 == 0x3 for f in flags), "sim map flags %s lack READABLE|WRITABLE" % flags
+    # IOMMU_NOEXEC always holds: no page is KERNEL_ or USER_EXECUTABLE.
+    assert not any(f & 0xc for f in flags), "sim map flags %s: executable" % flags
     assert num(snap.sim_device(bdf)["domain"]) == dom
 
     # hvctl's view.
