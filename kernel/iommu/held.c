@@ -6,7 +6,8 @@
  * visible leak (debugfs "stats" pinned_leaked), so that the kernel never
  * reuses a page a device can still reach.
  *
- * Only a page with a reference count can be held that way.  The pages of a
+ * Only a page whose folio has a reference count can be held that way (a
+ * THP's pages through its head).  The pages of a
  * non-compound high-order allocation after the first have a count of 0
  * while allocated: their owner frees the block through the first page
  * (__free_pages(), as VFIO type1 does with the two pages of its
@@ -63,6 +64,24 @@ static bool hv_held_drop(unsigned long pfn)
 	return n;
 }
 
+/*
+ * A reference on @page's folio (a THP's tail page is held through its
+ * head, as get_page() does), if it has one to take; the folio is checked
+ * again after, as folio_try_get() users do.
+ */
+static bool hv_held_get(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (!folio_try_get(folio))
+		return false;
+	if (page_folio(page) != folio) {
+		folio_put(folio);
+		return false;
+	}
+	return true;
+}
+
 /**
  * hv_iommu_frames_hold() - hold the RAM frames of a run the hypervisor keeps
  * @pa: physical address of the first frame.
@@ -79,17 +98,14 @@ void hv_iommu_frames_hold(phys_addr_t pa, u64 npages)
 	u64 pfn = HV_PFN(pa), i, held = 0, unheld = 0, first = 0;
 
 	for (i = 0; i < npages; i++) {
-		struct page *page;
-
 		if (!pfn_valid(pfn + i))
 			continue;
-		page = pfn_to_page(pfn + i);
-		if (get_page_unless_zero(page)) {
+		if (hv_held_get(pfn_to_page(pfn + i))) {
 			if (hv_held_add(pfn + i)) {
 				held++;
 				continue;
 			}
-			put_page(page);
+			put_page(pfn_to_page(pfn + i));
 		}
 		if (!unheld++)
 			first = pfn + i;
