@@ -77,13 +77,31 @@ const char *hv_iommu_mode_name(enum hv_iommu_mode mode)
 	}
 }
 
+static void hv_iommu_domain_destroy(struct hv_iommu_domain *hvdom);
+
+/*
+ * Stranded domains no device is in any more are kept only because the
+ * hypervisor refused to delete them: ask again, so that one refusal does
+ * not keep the record and the hypervisor's domain for good.  Caller holds
+ * hv_iommu_lock.
+ */
+static void hv_iommu_domains_retry_stranded(void)
+{
+	struct hv_iommu_domain *pos, *tmp;
+
+	list_for_each_entry_safe(pos, tmp, &hv_iommu_paging_domains, list)
+		if (pos->stranded && list_empty(&pos->devices))
+			hv_iommu_domain_destroy(pos);
+}
+
 /**
  * hv_iommu_domain_alloc_paging() - allocate a paging domain
  * @dev: the device it is for (unused; may be NULL).
  *
  * The domain starts in mode none; its mode and, in device-domain mode, the
  * hypervisor device domain are settled at its first attach.  Its mappings
- * file appears in debugfs once it is initialised.
+ * file appears in debugfs once it is initialised.  Stranded domains left
+ * without a device are deleted again first.
  *
  * Context: process context.
  * Return: the iommu_domain, or ERR_PTR(-ENOMEM/-ENOSPC).
@@ -114,6 +132,7 @@ struct iommu_domain *hv_iommu_domain_alloc_paging(struct device *dev)
 	hvdom->domain.geometry.force_aperture = true;
 
 	mutex_lock(&hv_iommu_lock);
+	hv_iommu_domains_retry_stranded();
 	list_for_each_entry(pos, &hv_iommu_paging_domains, list)
 		if (pos->id > hvdom->id)
 			break;
@@ -150,8 +169,6 @@ struct iommu_domain *hv_iommu_domain_alloc(unsigned int type)
 		return NULL;
 	}
 }
-
-static void hv_iommu_domain_destroy(struct hv_iommu_domain *hvdom);
 
 /* Record a domain's first device for its log lines (hv_iommu_domain.bdf). */
 static void hv_iommu_domain_note_device(struct hv_iommu_domain *hvdom)
@@ -319,24 +336,27 @@ static int hv_iommu_domain_prepare(struct hv_iommu_dev *hd,
 	return ret;
 }
 
-/* Enter @to from the default domain. */
+/* Enter @to from the default domain; *@status: the refusal's status. */
 static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
-			      struct hv_iommu_domain *to)
+			      struct hv_iommu_domain *to, u16 *status)
 {
 	int ret;
 
+	*status = HV_STATUS_SUCCESS;
 	switch (to->kind) {
 	case HV_IOMMU_KIND_IDENTITY:
 		return 0;
 	case HV_IOMMU_KIND_BLOCKED:
-		ret = hv_hcall_attach_device_domain(to->id, hd->device_id, NULL);
+		ret = hv_hcall_attach_device_domain(to->id, hd->device_id,
+						    status);
 		break;
 	default:
 		if (to->mode == HV_IOMMU_MODE_DIRECT)
 			ret = hv_iommu_direct_attach(hd, to);
 		else
 			ret = hv_hcall_attach_device_domain(to->id,
-							    hd->device_id, NULL);
+							    hd->device_id,
+							    status);
 		break;
 	}
 	if (ret)
@@ -358,7 +378,8 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
  * hop through domain 0, made with bus mastering off (hop.c); if the
  * hypervisor then refuses the enter, the device goes back where it was (the
  * null domain instead of a stranded domain, which the core no longer
- * knows), so that a failed attach leaves it as the core believes it is.  A
+ * knows), so that a failed attach leaves it as the core believes it is;
+ * kept out of the blocked domain that way, it is marked detach-failed.  A
  * paging domain's first attach settles its mode (direct when
  * attach_mode=auto and the VMM asked for the device with
  * hv_iommu_direct_request(), else a device domain, created here and filled
@@ -376,7 +397,7 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
 int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 {
 	struct hv_iommu_domain *from = hd->domain, *back;
-	struct hv_iommu_hop hop;
+	u16 status, ignored;
 	bool hopping;
 	int ret;
 
@@ -393,16 +414,28 @@ int hv_iommu_dev_move(struct hv_iommu_dev *hd, struct hv_iommu_domain *to)
 	/* A stranded domain is destroyed below once its last device left. */
 	back = from->stranded ? &hv_iommu_blocked : from;
 	if (hopping)
-		hv_iommu_hop_begin(hd, &hop);
+		hv_iommu_hop_begin(hd);
 	ret = hv_iommu_dev_leave(hd);
 	if (!ret) {
-		ret = hv_iommu_dev_enter(hd, to);
-		if (ret && hopping && hv_iommu_dev_enter(hd, back))
+		ret = hv_iommu_dev_enter(hd, to, &status);
+		if (ret && hopping && hv_iommu_dev_enter(hd, back, &ignored))
 			pr_err("%s: could not go back to domain %u after a refused attach to domain %u\n",
 			       hd->bdf, back->id, to->id);
+		/*
+		 * Out of the blocked (or identity) domain the core asked for,
+		 * on a path where it cannot fail (hv_iommu_attach_dev()): the
+		 * books say so, as for a refused detach.
+		 */
+		if (ret && to->kind != HV_IOMMU_KIND_PAGING && hd->domain != to) {
+			hd->state = HV_IOMMU_DEV_DETACH_FAILED;
+			hd->status = status;
+			pr_err("%s: hypervisor refused to move it from domain %u to domain %u: %s; it stays in domain %u\n",
+			       hd->bdf, hd->domain->id, to->id,
+			       hv_status_name(status), hd->domain->id);
+		}
 	}
 	if (hopping)
-		hv_iommu_hop_end(hd, &hop);
+		hv_iommu_hop_end(hd);
 	hv_iommu_dev_siblings_follow(hd);
 	if (from->stranded && list_empty(&from->devices))
 		hv_iommu_domain_destroy(from);
@@ -429,11 +462,13 @@ static int hv_iommu_attach_dev(HV_COMPAT_ATTACH_DEV_PARAMS(domain, dev))
 	ret = hv_iommu_dev_move(hd, to);
 	/*
 	 * The core attaches its own domains (identity, blocked) on paths that
-	 * must not fail (releasing a group, unwinding an error) and can do
+	 * must not fail (releasing a group, unwinding an error, VFIO's
+	 * detach: iommu_detach_group() WARNs, iommu.c 6.12) and can do
 	 * nothing but WARN when they do.  If the hypervisor refused to let
-	 * the device leave its domain, the books already say so (the device
-	 * stays there, detach-failed, and the domain is kept, stranded, when
-	 * the core frees it); tell the core it is done.
+	 * the device leave its domain, or to enter the blocked one (it went
+	 * back where it was), the books say where it is, detach-failed, and
+	 * the domain is kept, stranded, when the core frees it while the
+	 * device is still in it; tell the core it is done.
 	 */
 	if (ret && to->kind != HV_IOMMU_KIND_PAGING && hd->domain != to &&
 	    hd->state == HV_IOMMU_DEV_DETACH_FAILED)

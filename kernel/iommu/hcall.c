@@ -213,6 +213,8 @@ void hv_hcall_stats_show(struct seq_file *m)
 	seq_printf(m, "resumes count=%lld\n", atomic64_read(&hv_resumes));
 	seq_printf(m, "pinned_leaked pages=%lld\n",
 		   atomic64_read(&hv_iommu_pinned_leaked_pages));
+	seq_printf(m, "unheld_frames count=%lld\n",
+		   atomic64_read(&hv_iommu_unheld_frames));
 }
 
 /*

@@ -14,7 +14,10 @@
  * domain 0 meanwhile, so its
  * bus mastering is turned off for the hop and put back afterwards, with
  * user-space config access (sysfs, VFIO) blocked so that nobody turns it on
- * in between.  The block is only tried: whoever holds it already (a reset
+ * in between.  Every function whose DMA carries the same device id (a
+ * PCIe-to-PCI bridge and the devices behind it) hops with it, so each of
+ * them is quiesced, not only the one the core happens to attach first.
+ * The block is only tried: whoever holds it already (a reset
  * under pci_dev_lock(), which newer kernels let block the device through
  * the IOMMU) keeps user space out too, and waiting for it here would
  * deadlock.  The command register is written directly: pdev->is_busmaster
@@ -24,50 +27,80 @@
 
 #include <linux/pci.h>
 
+/* The PCI device behind a record, or NULL (released: nothing to quiesce). */
+static struct pci_dev *hv_hop_pdev(struct hv_iommu_dev *hd)
+{
+	return hd->dev && dev_is_pci(hd->dev) ? to_pci_dev(hd->dev) : NULL;
+}
+
+static void hv_hop_quiesce(struct hv_iommu_dev *s)
+{
+	struct pci_dev *pdev = hv_hop_pdev(s);
+
+	s->hop_command = 0;
+	s->hop_blocked = false;
+	if (!pdev)
+		return;
+	s->hop_blocked = pci_cfg_access_trylock(pdev);
+	pci_read_config_word(pdev, PCI_COMMAND, &s->hop_command);
+	if (s->hop_command & PCI_COMMAND_MASTER)
+		pci_write_config_word(pdev, PCI_COMMAND,
+				      s->hop_command & ~PCI_COMMAND_MASTER);
+}
+
+static void hv_hop_restore(struct hv_iommu_dev *s, bool in_default)
+{
+	struct pci_dev *pdev = hv_hop_pdev(s);
+
+	if (!pdev)
+		return;
+	if (s->hop_command & PCI_COMMAND_MASTER) {
+		if (!in_default)
+			pci_write_config_word(pdev, PCI_COMMAND, s->hop_command);
+		else
+			pci_err(pdev, "left in the default domain after a refused attach: bus mastering stays off\n");
+	}
+	if (s->hop_blocked)
+		pci_cfg_access_unlock(pdev);
+	s->hop_blocked = false;
+}
+
 /**
- * hv_iommu_hop_begin() - turn a device's bus mastering off for a hop
- * @hd: the device record.
- * @hop: filled in; pass it to hv_iommu_hop_end().
+ * hv_iommu_hop_begin() - turn bus mastering off for a hop
+ * @hd: the device record that moves; every record sharing its device id
+ *	(hv_iommu_dev.device_id) is quiesced too.
  *
- * A record whose device was released has no device to quiesce.
+ * Each record keeps its command register until hv_iommu_hop_end().
  *
  * Context: process context; caller holds hv_iommu_lock.
  */
-void hv_iommu_hop_begin(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop)
+void hv_iommu_hop_begin(struct hv_iommu_dev *hd)
 {
-	hop->pdev = hd->dev && dev_is_pci(hd->dev) ? to_pci_dev(hd->dev) : NULL;
-	hop->command = 0;
-	if (!hop->pdev)
-		return;
-	hop->blocked = pci_cfg_access_trylock(hop->pdev);
-	pci_read_config_word(hop->pdev, PCI_COMMAND, &hop->command);
-	if (hop->command & PCI_COMMAND_MASTER)
-		pci_write_config_word(hop->pdev, PCI_COMMAND,
-				      hop->command & ~PCI_COMMAND_MASTER);
+	struct hv_iommu_dev *s;
+
+	lockdep_assert_held(&hv_iommu_lock);
+	list_for_each_entry(s, &hv_iommu_devices, list)
+		if (s == hd || s->device_id == hd->device_id)
+			hv_hop_quiesce(s);
 }
 
 /**
  * hv_iommu_hop_end() - end a hop, putting bus mastering back if safe
- * @hd: the device record.
- * @hop: as filled by hv_iommu_hop_begin().
+ * @hd: the device record passed to hv_iommu_hop_begin().
  *
  * Bus mastering comes back only if the device is out of the default
- * domain (it got where it was going, or back where it was); a device left
- * in domain 0 stays quiet, and the log says so.
+ * domain (it got where it was going, or back where it was); devices left
+ * in domain 0 stay quiet, and the log says so.
  *
  * Context: process context; caller holds hv_iommu_lock.
  */
-void hv_iommu_hop_end(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop)
+void hv_iommu_hop_end(struct hv_iommu_dev *hd)
 {
-	if (!hop->pdev)
-		return;
-	if (hop->command & PCI_COMMAND_MASTER) {
-		if (hd->domain != &hv_iommu_identity)
-			pci_write_config_word(hop->pdev, PCI_COMMAND,
-					      hop->command);
-		else
-			pci_err(hop->pdev, "left in the default domain after a refused attach: bus mastering stays off\n");
-	}
-	if (hop->blocked)
-		pci_cfg_access_unlock(hop->pdev);
+	bool in_default = hd->domain == &hv_iommu_identity;
+	struct hv_iommu_dev *s;
+
+	lockdep_assert_held(&hv_iommu_lock);
+	list_for_each_entry(s, &hv_iommu_devices, list)
+		if (s == hd || s->device_id == hd->device_id)
+			hv_hop_restore(s, in_default);
 }

@@ -176,6 +176,9 @@ enum hv_iommu_dev_state {
  *	(hv_iommu_direct_request()), 0 if none.
  * @state: attached, or detach-failed (the last detach was refused).
  * @status: HV_STATUS of the last refused detach, 0 otherwise.
+ * @hop_command: its PCI command register before a hop through domain 0
+ *	(hop.c), while one is under way.
+ * @hop_blocked: user-space config access is blocked by the hop (to unblock).
  * @bdf: SSSS:BB:DD.F.
  */
 struct hv_iommu_dev {
@@ -190,19 +193,9 @@ struct hv_iommu_dev {
 	u64 direct_partition;
 	enum hv_iommu_dev_state state;
 	u16 status;
+	u16 hop_command;
+	bool hop_blocked;
 	char bdf[16];
-};
-
-/**
- * struct hv_iommu_hop - a device's state across a hop through domain 0
- * @pdev: the PCI device, or NULL (released: nothing to quiesce).
- * @command: its PCI command register before the hop.
- * @blocked: user-space config access is blocked by us (to unblock).
- */
-struct hv_iommu_hop {
-	struct pci_dev *pdev;
-	u16 command;
-	bool blocked;
 };
 
 static inline struct hv_iommu_domain *to_hv_domain(struct iommu_domain *d)
@@ -297,8 +290,8 @@ bool hv_iommu_dev_has_live_sibling(struct hv_iommu_dev *hd);
 const char *hv_iommu_mode_name(enum hv_iommu_mode mode);
 
 /* hop.c */
-void hv_iommu_hop_begin(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop);
-void hv_iommu_hop_end(struct hv_iommu_dev *hd, struct hv_iommu_hop *hop);
+void hv_iommu_hop_begin(struct hv_iommu_dev *hd);
+void hv_iommu_hop_end(struct hv_iommu_dev *hd);
 
 /* direct.c */
 bool hv_iommu_direct_wanted(struct hv_iommu_dev *hd, u64 *partition_id);
@@ -306,8 +299,13 @@ int hv_iommu_direct_attach(struct hv_iommu_dev *hd,
 			   struct hv_iommu_domain *hvdom);
 int hv_iommu_direct_detach(struct hv_iommu_dev *hd, u16 *status);
 
-/* mapping.c */
+/* held.c */
 extern atomic64_t hv_iommu_pinned_leaked_pages;
+extern atomic64_t hv_iommu_unheld_frames;
+void hv_iommu_frames_hold(phys_addr_t pa, u64 npages);
+void hv_iommu_frames_release(phys_addr_t pa, u64 npages);
+
+/* mapping.c */
 int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 		       phys_addr_t paddr, size_t pgsize, size_t pgcount,
 		       int prot, gfp_t gfp, size_t *mapped);

@@ -142,36 +142,6 @@ static void hv_map_log(struct hv_iommu_domain *hvdom, const char *what,
 }
 
 /*
- * Page frames the hypervisor still maps though the iommu core unmapped them
- * (or freed their domain) because the hypervisor refused the unmap.  The
- * driver holds a page reference on each such RAM frame (hv_frames_ref()), a
- * deliberate, visible leak, so that the kernel never reuses a page a device
- * can still reach; debugfs "stats" shows the count.
- */
-atomic64_t hv_iommu_pinned_leaked_pages = ATOMIC64_INIT(0);
-
-/* Take or drop (@get false) a reference on the RAM frames of a run. */
-static void hv_frames_ref(phys_addr_t pa, u64 npages, bool get)
-{
-	u64 pfn = HV_PFN(pa), i, n = 0;
-
-	for (i = 0; i < npages; i++) {
-		/* MMIO frames have no struct page and cannot be reused. */
-		if (!pfn_valid(pfn + i))
-			continue;
-		if (get)
-			get_page(pfn_to_page(pfn + i));
-		else
-			put_page(pfn_to_page(pfn + i));
-		n++;
-	}
-	if (get)
-		atomic64_add(n, &hv_iommu_pinned_leaked_pages);
-	else
-		atomic64_sub(n, &hv_iommu_pinned_leaked_pages);
-}
-
-/*
  * Unmap @npages at @iova in the hypervisor, to undo a map of ours whose
  * node is gone (unmapped meanwhile) or never counted as mapped (a failed
  * replay, whose device domain is deleted next).
@@ -369,7 +339,7 @@ static void hv_unmap_keep(struct hv_iommu_domain *hvdom,
 	unsigned long flags;
 
 	if (!held)
-		hv_frames_ref(paddr, HV_PAGES(last - start + 1), true);
+		hv_iommu_frames_hold(paddr, HV_PAGES(last - start + 1));
 	if (!m)
 		m = kzalloc(sizeof(*m), GFP_ATOMIC);
 	if (!m) {
@@ -476,7 +446,7 @@ static size_t hv_unmap_range(struct hv_iommu_domain *hvdom,
 							      npages, gfp,
 							      &done, &status);
 		if (held)
-			hv_frames_ref(piece_pa, done, false);
+			hv_iommu_frames_release(piece_pa, done);
 		if (ret) {
 			hv_map_log(hvdom, "unmap", s, npages, HV_PFN(piece_pa),
 				   done, status);
@@ -697,7 +667,8 @@ void hv_iommu_mappings_free(struct hv_iommu_domain *hvdom)
 	while ((m = hv_map_first(hvdom, 0, ULONG_MAX))) {
 		hv_map_remove(hvdom, m);
 		if (m->held)
-			hv_frames_ref(m->paddr, HV_PAGES(hv_map_size(m)), false);
+			hv_iommu_frames_release(m->paddr,
+						 HV_PAGES(hv_map_size(m)));
 		kfree(m);
 	}
 	kfree(hvdom->reserve);

@@ -7,7 +7,9 @@
  * (identity: all of the root's memory) with bus mastering on in its PCI
  * command register: it left a device domain, the null domain or a guest
  * partition for domain 0 and then went on to another one, and bus
- * mastering was on when it arrived in domain 0 or when it left.  One count
+ * mastering was on (in any function that masters with its id: a bridge
+ * and the devices behind it) when it arrived in domain 0 or when it left.
+ * One count
  * per hop.  The ABI attaches a device only from domain 0, so a root moving
  * a device between two other domains must turn bus mastering off across
  * the hop.  A device that stays in domain 0 went back to the kernel, whose
@@ -24,13 +26,17 @@
 
 #include "sim.h"
 
+/* Does any function that masters with the device's id have it on? */
 static bool hv_sim_bus_master(const struct hv_sim_device *dev)
 {
+	unsigned int i;
 	u16 cmd;
 
-	if (!dev->pdev || pci_read_config_word(dev->pdev, PCI_COMMAND, &cmd))
-		return false;
-	return cmd != 0xffff && (cmd & PCI_COMMAND_MASTER);
+	for (i = 0; i < ARRAY_SIZE(dev->pdevs) && dev->pdevs[i]; i++)
+		if (!pci_read_config_word(dev->pdevs[i], PCI_COMMAND, &cmd) &&
+		    cmd != 0xffff && (cmd & PCI_COMMAND_MASTER))
+			return true;
+	return false;
 }
 
 /**

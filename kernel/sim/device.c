@@ -68,6 +68,26 @@ u64 hv_sim_device_id(const struct hv_sim_device *dev)
 				dev->key & 0xff) | dev->source;
 }
 
+/* Is @pfn in one of @pdev's memory BARs?  Sets the BAR's frame range. */
+static bool hv_sim_pdev_bar(struct pci_dev *pdev, u64 pfn,
+			    unsigned long *bar_start, unsigned long *bar_end)
+{
+	int bar;
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		struct resource *res = &pdev->resource[bar];
+
+		if (!(res->flags & IORESOURCE_MEM) || !res->start ||
+		    pfn < (res->start >> HV_HYP_PAGE_SHIFT) ||
+		    pfn > (res->end >> HV_HYP_PAGE_SHIFT))
+			continue;
+		*bar_start = res->start >> HV_HYP_PAGE_SHIFT;
+		*bar_end = (res->end >> HV_HYP_PAGE_SHIFT) + 1;
+		return true;
+	}
+	return false;
+}
+
 /**
  * hv_sim_pfn_is_bar() - is a page frame in a memory BAR of a PCI device?
  * @pfn: page frame number (4 KiB pages).
@@ -85,26 +105,16 @@ bool hv_sim_pfn_is_bar(u64 pfn, unsigned long *bar_start,
 {
 	struct hv_sim_device *dev;
 	unsigned long key;
-	int bar;
+	unsigned int i;
 
 	lockdep_assert_held(&hv_sim.lock);
 	if (pfn >= *bar_start && pfn < *bar_end)
 		return true;
-	xa_for_each(&hv_sim.devices, key, dev) {
-		if (!dev->pdev)
-			continue;
-		for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
-			struct resource *res = &dev->pdev->resource[bar];
-
-			if (!(res->flags & IORESOURCE_MEM) || !res->start ||
-			    pfn < (res->start >> HV_HYP_PAGE_SHIFT) ||
-			    pfn > (res->end >> HV_HYP_PAGE_SHIFT))
-				continue;
-			*bar_start = res->start >> HV_HYP_PAGE_SHIFT;
-			*bar_end = (res->end >> HV_HYP_PAGE_SHIFT) + 1;
-			return true;
-		}
-	}
+	xa_for_each(&hv_sim.devices, key, dev)
+		for (i = 0; i < ARRAY_SIZE(dev->pdevs) && dev->pdevs[i]; i++)
+			if (hv_sim_pdev_bar(dev->pdevs[i], pfn, bar_start,
+					    bar_end))
+				return true;
 	return false;
 }
 
@@ -181,6 +191,27 @@ static bool hv_sim_device_key(struct pci_dev *pdev, u32 *key, u64 *source)
 	return true;
 }
 
+/*
+ * Keep *@pdev (its reference) in a free slot of @dev and clear *@pdev; a
+ * function seen twice (the snapshot and the notifier) or past the slots
+ * keeps its reference with the caller, which drops it.
+ */
+static void hv_sim_device_keep_pdev(struct hv_sim_device *dev,
+				    struct pci_dev **pdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dev->pdevs); i++) {
+		if (dev->pdevs[i] == *pdev)
+			return;
+		if (!dev->pdevs[i]) {
+			dev->pdevs[i] = *pdev;
+			*pdev = NULL;
+			return;
+		}
+	}
+}
+
 static void hv_sim_device_add(struct pci_dev *pdev)
 {
 	struct hv_sim_device *dev, *old;
@@ -207,14 +238,12 @@ static void hv_sim_device_add(struct pci_dev *pdev)
 		 * bus after a rescan: where the device was before.
 		 */
 		old->functions++;
-		if (!old->pdev)
-			swap(old->pdev, pdev);
+		hv_sim_device_keep_pdev(old, &pdev);
 	} else {
 		dev->key = key;
 		dev->source = source;
 		dev->functions = 1;
-		dev->pdev = pdev;
-		pdev = NULL;
+		hv_sim_device_keep_pdev(dev, &pdev);
 		dev->domain = hv_sim_default_domain();
 		dev->domain->nr_devices++;
 		xa_store(&hv_sim.devices, key, dev, GFP_ATOMIC);
@@ -228,6 +257,7 @@ static void hv_sim_device_add(struct pci_dev *pdev)
 static void hv_sim_device_remove(struct pci_dev *pdev)
 {
 	struct hv_sim_device *dev;
+	unsigned int i;
 	u64 source;
 	u32 key;
 
@@ -237,11 +267,16 @@ static void hv_sim_device_remove(struct pci_dev *pdev)
 	dev = xa_load(&hv_sim.devices, key);
 	if (dev && dev->functions) {
 		dev->functions--;
-		/* The reference held is this function's only if it is @pdev. */
-		if (dev->pdev == pdev)
-			dev->pdev = NULL;
-		else
+		/* The reference to drop is ours only if we kept @pdev. */
+		for (i = 0; i < ARRAY_SIZE(dev->pdevs) && dev->pdevs[i] != pdev; i++)
+			;
+		if (i < ARRAY_SIZE(dev->pdevs)) {
+			memmove(&dev->pdevs[i], &dev->pdevs[i + 1],
+				(ARRAY_SIZE(dev->pdevs) - i - 1) * sizeof(pdev));
+			dev->pdevs[ARRAY_SIZE(dev->pdevs) - 1] = NULL;
+		} else {
 			pdev = NULL;
+		}
 		hv_sim_device_put_if_unused(dev);
 	} else {
 		pdev = NULL;
@@ -322,11 +357,13 @@ void hv_sim_devices_exit(void)
 {
 	struct hv_sim_device *dev;
 	unsigned long key;
+	unsigned int i;
 
 	bus_unregister_notifier(&pci_bus_type, &hv_sim_pci_nb);
 	hv_sim_mmio_remove(NULL);
 	xa_for_each(&hv_sim.devices, key, dev) {
-		pci_dev_put(dev->pdev);
+		for (i = 0; i < ARRAY_SIZE(dev->pdevs); i++)
+			pci_dev_put(dev->pdevs[i]);
 		kfree(dev);
 	}
 	xa_destroy(&hv_sim.devices);

@@ -4,6 +4,12 @@
  * call code fail with a chosen status, after a chosen number of reps that
  * really take effect.  Tests use it to check that the driver's books stay
  * true when the hypervisor refuses something part-way.
+ *
+ * "nth N STATUS [CODE]" fails the Nth call from now whatever its code (or
+ * the Nth with call code CODE), with no effect (no rep done), the way fault injection's fail-nth fails the Nth
+ * allocation of a task: a test runs one operation with N = 1, 2, ... until
+ * the operation makes fewer than N calls (the injection is still pending
+ * afterwards), and so fails each of its calls in turn.
  */
 
 #define pr_fmt(fmt) "hv_sim: " fmt
@@ -24,7 +30,9 @@
  *	U32_MAX for a simple call.
  * @fault: set to the injection (with its count before this call).
  *
- * An injection fails a call after AFTER_REPS reps; a rep call with no more
+ * An "nth" injection counts this call and fails it if it is the Nth (after
+ * 0 reps: a rep call always has one left).  Otherwise, an injection fails a
+ * call after AFTER_REPS reps; a rep call with no more
  * than AFTER_REPS reps left would have completed every one of them before
  * failing, which no hypervisor does (a failure status means a rep did not
  * take effect), so such an injection does not apply to it and stays
@@ -37,6 +45,13 @@ bool hv_sim_fault_take(u16 code, u32 reps_left, struct hv_sim_fault *fault)
 	unsigned int i;
 
 	lockdep_assert_held(&hv_sim.lock);
+	if (hv_sim.fail_nth &&
+	    (hv_sim.fail_nth_code < 0 || hv_sim.fail_nth_code == code) &&
+	    !--hv_sim.fail_nth) {
+		*fault = (struct hv_sim_fault){ .code = code,
+			.status = hv_sim.fail_nth_status, .count = 1 };
+		return true;
+	}
 	for (i = 0; i < hv_sim.nr_faults; i++) {
 		struct hv_sim_fault *f = &hv_sim.faults[i];
 
@@ -52,10 +67,36 @@ bool hv_sim_fault_take(u16 code, u32 reps_left, struct hv_sim_fault *fault)
 	return false;
 }
 
+/*
+ * "N STATUS [CODE]": fail the Nth call from now (N >= 1), of any code or of
+ * call code CODE, replacing any such injection.
+ */
+static int hv_sim_fault_parse_nth(char *s)
+{
+	char *n = strsep(&s, " \t"), *st = strsep(&s, " \t");
+	char *cd = s ? strim(s) : NULL;
+	u16 status, code = 0;
+	u32 nth;
+
+	if (kstrtou32(n, 0, &nth) || !nth || !st ||
+	    kstrtou16(st, 0, &status) || !status ||
+	    (cd && *cd && (kstrtou16(cd, 0, &code) ||
+			   hv_sim_call_index(code) < 0))) {
+		pr_warn("fail: expected nth N STATUS [CODE] with N >= 1, a non-zero 16-bit STATUS and a call code hv_sim implements\n");
+		return -EINVAL;
+	}
+	spin_lock_irq(&hv_sim.lock);
+	hv_sim.fail_nth = nth;
+	hv_sim.fail_nth_status = status;
+	hv_sim.fail_nth_code = cd && *cd ? code : -1;
+	spin_unlock_irq(&hv_sim.lock);
+	return 0;
+}
+
 /**
  * hv_sim_fault_parse() - apply a write to debugfs "fail"
- * @buf: NUL-terminated text, modified: "CODE STATUS [AFTER_REPS [COUNT]]"
- *	(numbers decimal or 0x-prefixed hex) or "clear".
+ * @buf: NUL-terminated text, modified: "CODE STATUS [AFTER_REPS [COUNT]]",
+ *	"nth N STATUS [CODE]" (numbers decimal or 0x-prefixed hex) or "clear".
  *
  * CODE must be a call code the simulator implements, STATUS a non-zero
  * 16-bit status (time slices are rep_slice's job), AFTER_REPS at most 4095
@@ -74,9 +115,12 @@ int hv_sim_fault_parse(char *buf)
 	if (!strcmp(s, "clear")) {
 		spin_lock_irq(&hv_sim.lock);
 		hv_sim.nr_faults = 0;
+		hv_sim.fail_nth = 0;
 		spin_unlock_irq(&hv_sim.lock);
 		return 0;
 	}
+	if (!strncmp(s, "nth ", 4))
+		return hv_sim_fault_parse_nth(s + 4);
 	while ((tok = strsep(&s, " \t\n"))) {
 		if (!*tok)
 			continue;
@@ -137,6 +181,12 @@ void hv_sim_fault_show(struct seq_file *m)
 	unsigned int i;
 
 	spin_lock_irq(&hv_sim.lock);
+	if (hv_sim.fail_nth && hv_sim.fail_nth_code < 0)
+		seq_printf(m, "nth=%u status=0x%x\n", hv_sim.fail_nth,
+			   hv_sim.fail_nth_status);
+	else if (hv_sim.fail_nth)
+		seq_printf(m, "nth=%u status=0x%x code=0x%x\n", hv_sim.fail_nth,
+			   hv_sim.fail_nth_status, hv_sim.fail_nth_code);
 	for (i = 0; i < hv_sim.nr_faults; i++) {
 		const struct hv_sim_fault *f = &hv_sim.faults[i];
 

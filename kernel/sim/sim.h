@@ -113,6 +113,9 @@ struct hv_sim_vp {
 	u64 intercepts;
 };
 
+/* Functions behind one device id the sim follows (a bridge and its bus). */
+#define HV_SIM_DEVICE_FUNCS	8
+
 /**
  * struct hv_sim_device - a PCI device as the hypervisor knows it
  * @key: segment << 16 | requester id on the wire (a bridge's for functions
@@ -125,8 +128,10 @@ struct hv_sim_vp {
  * @domain: the device domain it is in, or NULL when direct-attached.
  * @partition: the guest partition it is direct-attached to, or NULL.
  * @logical_id: its logical device id while direct-attached.
- * @pdev: one of its functions on the bus (a reference is held), for the
- *	audit's reads of its command register.
+ * @pdevs: its functions on the bus (a reference held on each), the first
+ *	HV_SIM_DEVICE_FUNCS of them: every one masters with this id, so the
+ *	audit reads every one's command register and the BAR lookup every
+ *	one's BARs.
  * @hop: it came to the default domain from another one and is still there.
  * @hop_bus_master: bus mastering was on when it came.
  */
@@ -138,7 +143,7 @@ struct hv_sim_device {
 	struct hv_sim_device_domain *domain;
 	struct hv_sim_partition *partition;
 	u64 logical_id;
-	struct pci_dev *pdev;
+	struct pci_dev *pdevs[HV_SIM_DEVICE_FUNCS];
 	bool hop;
 	bool hop_bus_master;
 };
@@ -194,6 +199,11 @@ struct hv_sim_fault {
  * @nr_statuses: used entries of @status_code.
  * @faults: pending fault injections, oldest first.
  * @nr_faults: used entries of @faults.
+ * @fail_nth: calls (of any code, or of @fail_nth_code) until the one that
+ *	fails with @fail_nth_status, counting it; 0: no such injection
+ *	(fault.c).
+ * @fail_nth_status: the status it fails with.
+ * @fail_nth_code: the call code counted, or -1 for any.
  * @audit_bus_master: hops through the default domain with bus mastering
  *	on (audit.c).
  * @audit_bus_master_key: the device of the last one.
@@ -222,6 +232,9 @@ struct hv_sim_state {
 	unsigned int nr_statuses;
 	struct hv_sim_fault faults[HV_SIM_NR_FAULTS];
 	unsigned int nr_faults;
+	u32 fail_nth;
+	u16 fail_nth_status;
+	int fail_nth_code;
 	u64 audit_bus_master;
 	u32 audit_bus_master_key;
 	u64 misuse_irqs_enabled;

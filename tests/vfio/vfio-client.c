@@ -31,6 +31,12 @@
  * (hex), HV_VFIO_SIZE, HV_VFIO_PID (the client's pid), and HV_PARTITION_ID
  * with --partition.  A command that exits non-zero fails the client.
  *
+ * With --iommufd the same steps go through iommufd instead (iommufd.c):
+ * /dev/iommu, an IOAS, the device's VFIO cdev bound to it and attached to
+ * the IOAS or to an HWPT, maps before or after the attach, a replace of
+ * the HWPT while mapped.  --fail-nth STAGE:N fails the Nth allocation of a
+ * stage's system calls (util.c).
+ *
  * Every failure prints one line "vfio-client: <what>: <errno text>" to stderr
  * and exits 1.  Progress goes to stdout, one "key: value" line per step.
  */
@@ -57,42 +63,10 @@
 
 #include "../../kernel/uapi/hv_vmm.h"
 
-#define PAGE_4K		4096UL
-#define HUGE_2M		(2UL << 20)
-#define PM_PRESENT	(1ULL << 63)
-#define PM_PFN_MASK	((1ULL << 55) - 1)
+#include "client.h"
 
-static const char *prog = "vfio-client";
+const char *prog = "vfio-client";
 
-struct options {
-	const char *bdf;
-	const char *also;		/* a second device's group, or NULL */
-	const char *after_also_gone;
-	uint64_t size;
-	uint64_t iova;
-	unsigned int chunks;
-	int hugepages;			/* 1: MADV_HUGEPAGE, -1: MADV_NOHUGEPAGE */
-	int partition;
-	int close_partition_first;
-	int expect_map_fail;
-	int retry_map;
-	const char *expect_file;
-	const char *before_set_iommu;
-	const char *after_set_iommu;
-	const char *after_set_iommu_fail;
-	int expect_set_iommu_fail;
-	const char *before_map;
-	const char *while_mapped;
-	const char *after_map_fail;
-	const char *after_partial;
-	const char *after_unmap;
-	const char *after_partition_close;
-	int map_bar;			/* BAR index to map, or -1 */
-	uint64_t bar_iova;
-	int partial;			/* --partial-unmap given */
-	uint64_t partial_off;
-	uint64_t partial_len;
-};
 
 static void usage(FILE *f)
 {
@@ -139,102 +113,31 @@ static void usage(FILE *f)
 "      --after-map-fail CMD  run CMD after the expected failure\n"
 "      --retry-map           after the expected failure, map again (must\n"
 "                            succeed) and carry on as without -F\n"
+"      --loop SECONDS        while mapped, unmap and map again one chunk\n"
+"                            after the other for SECONDS (a soak); prints\n"
+"                            \"loop: ops N seconds S\"\n"
+"      --fail-nth STAGE:N    fail the Nth fault injection point (allocation)\n"
+"                            of the STAGE's system calls: hwpt (with\n"
+"                            --iommufd), attach, map, partial, unmap,\n"
+"                            replace or detach; prints\n"
+"                            \"fail-nth: STAGE N fired|unused\"\n"
+"      --iommufd             iommufd instead of type1: /dev/iommu, an IOAS,\n"
+"                            the device's cdev bound to it and attached to\n"
+"                            the IOAS (an automatic HWPT)\n"
+"      --hwpt                attach to an HWPT from IOMMU_HWPT_ALLOC instead\n"
+"      --map-before-attach   map in the IOAS before the attach (the driver\n"
+"                            replays the maps at the domain's first attach)\n"
+"      --replace             while mapped, attach a second HWPT of the IOAS\n"
+"                            without detaching (a paging-to-paging replace)\n"
+"      --expect-replace-fail  the replace must fail (--may-fail: or not)\n"
+"      --after-replace CMD   run CMD after the replace (or its failure)\n"
+"      --may-fail            -F and --expect-set-iommu-fail accept success\n"
+"                            too (fail-nth: the fault may hit another call)\n"
 "  -h, --help                this text\n"
 "\n"
 "Commands run with HV_VFIO_BDF, HV_VFIO_GROUP, HV_VFIO_IOVA, HV_VFIO_SIZE,\n"
 "HV_VFIO_PID (and HV_PARTITION_ID) in the environment; a non-zero exit fails the client.\n",
 		prog);
-}
-
-/* One line on stderr, with errno text if err != 0, then exit 1. */
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
-	exit(1);
-}
-
-/* Parse "123", "0x1000", "64M", "1G"... */
-static uint64_t parse_size(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		die(0, "bad %s '%s'", what, s);
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	default: break;
-	}
-	if (*end)
-		die(0, "bad %s '%s'", what, s);
-	return v;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Run a user command; non-zero status fails the client. */
-static void run_cmd(const char *stage, const char *cmd)
-{
-	int st;
-
-	if (!cmd)
-		return;
-	fflush(stdout);
-	fflush(stderr);
-	st = system(cmd);
-	if (st == -1)
-		die(errno, "%s command: system", stage);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		die(0, "%s command failed (%s %d): %s", stage,
-		    WIFEXITED(st) ? "exit status" : "signal",
-		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), cmd);
-}
-
-static void setenv_u64(const char *name, uint64_t v, int hex)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), hex ? "0x%" PRIx64 : "%" PRIu64, v);
-	if (setenv(name, buf, 1))
-		die(errno, "setenv %s", name);
-}
-
-/* The IOMMU group number of a PCI device, from sysfs. */
-static int device_group(const char *bdf)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
-	char *end;
-	long g;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		die(errno, "%s: no IOMMU group (%s)", bdf, path);
-	target[n] = '\0';
-	g = strtol(basename(target), &end, 10);
-	if (*end || g < 0)
-		die(0, "%s: odd iommu_group link '%s'", bdf, target);
-	return (int)g;
 }
 
 /* Open group @gnum of device @bdf, check it is viable, put it in @container. */
@@ -277,6 +180,7 @@ static int map_dma(int container, const struct options *opt, void *vaddr,
 		if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map)) {
 			int err = errno;
 
+			nth_disarm(opt, "map");
 			if (!opt->expect_map_fail)
 				die(err, "VFIO_IOMMU_MAP_DMA iova 0x%llx size 0x%llx (chunk %u of %u)",
 				    (unsigned long long)map.iova,
@@ -326,8 +230,10 @@ static uint64_t map_bar(int container, int device, int bar, uint64_t iova,
 	return ri.size;
 }
 
-static void unmap_dma(int container, uint64_t iova, uint64_t size,
-		      uint64_t expect_size, const char *what)
+/* @stage: the --fail-nth stage of this unmap. */
+static void unmap_dma(const struct options *opt, int container, uint64_t iova,
+		      uint64_t size, uint64_t expect_size, const char *what,
+		      const char *stage)
 {
 	struct vfio_iommu_type1_dma_unmap unmap = {
 		.argsz = sizeof(unmap),
@@ -335,9 +241,13 @@ static void unmap_dma(int container, uint64_t iova, uint64_t size,
 		.size = size,
 	};
 	double t0 = now();
+	int err;
 
-	if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap))
-		die(errno, "VFIO_IOMMU_UNMAP_DMA (%s) iova 0x%llx size 0x%llx",
+	nth_arm(opt, stage);
+	err = ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap) ? errno : 0;
+	nth_disarm(opt, stage);
+	if (err)
+		die(err, "VFIO_IOMMU_UNMAP_DMA (%s) iova 0x%llx size 0x%llx",
 		    what, (unsigned long long)iova, (unsigned long long)size);
 	if (unmap.size != expect_size)
 		die(0, "VFIO_IOMMU_UNMAP_DMA (%s) iova 0x%llx: unmapped 0x%llx bytes, expected 0x%llx",
@@ -350,47 +260,41 @@ static void unmap_dma(int container, uint64_t iova, uint64_t size,
 }
 
 /*
- * Write "0xIOVA 0xPFN" for each 4 KiB page of the buffer, from
- * /proc/self/pagemap (root sees page frame numbers; others see 0).
+ * The soak: unmap one chunk and map it again, chunk after chunk, for
+ * opt->loop_seconds; every chunk is mapped again when it returns.
  */
-static void write_expect(const char *file, const struct options *opt,
-			 void *vaddr)
+static void remap_loop(int container, const struct options *opt, char *buf)
 {
-	uint64_t pages = opt->size / PAGE_4K, i;
-	uint64_t *pm;
-	ssize_t n;
-	FILE *f;
-	int fd;
+	uint64_t chunk = opt->size / opt->chunks, ops = 0;
+	double t0 = now(), t;
+	unsigned int i = 0;
 
-	pm = malloc(pages * sizeof(*pm));
-	if (!pm)
-		die(errno, "malloc pagemap buffer");
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0)
-		die(errno, "open /proc/self/pagemap");
-	n = pread(fd, pm, pages * sizeof(*pm),
-		  (off_t)((uintptr_t)vaddr / PAGE_4K * sizeof(*pm)));
-	if (n != (ssize_t)(pages * sizeof(*pm)))
-		die(n < 0 ? errno : EIO, "read /proc/self/pagemap");
-	close(fd);
+	do {
+		uint64_t off = (uint64_t)(i++ % opt->chunks) * chunk;
+		struct vfio_iommu_type1_dma_unmap unmap = {
+			.argsz = sizeof(unmap), .iova = opt->iova + off,
+			.size = chunk,
+		};
+		struct vfio_iommu_type1_dma_map map = {
+			.argsz = sizeof(map),
+			.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+			.vaddr = (uintptr_t)buf + off, .iova = opt->iova + off,
+			.size = chunk,
+		};
 
-	f = fopen(file, "w");
-	if (!f)
-		die(errno, "open %s", file);
-	for (i = 0; i < pages; i++) {
-		uint64_t pfn = pm[i] & PM_PFN_MASK;
-
-		if (!(pm[i] & PM_PRESENT))
-			die(0, "pagemap: page %" PRIu64 " of the buffer is not present", i);
-		if (!pfn)
-			die(0, "pagemap: no page frame numbers (needs CAP_SYS_ADMIN)");
-		fprintf(f, "0x%" PRIx64 " 0x%" PRIx64 "\n",
-			opt->iova + i * PAGE_4K, pfn);
-	}
-	if (fclose(f))
-		die(errno, "write %s", file);
-	free(pm);
-	printf("expect: %s pages %" PRIu64 "\n", file, pages);
+		if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap) ||
+		    unmap.size != chunk)
+			die(errno, "loop: VFIO_IOMMU_UNMAP_DMA iova 0x%llx (op %llu)",
+			    (unsigned long long)unmap.iova,
+			    (unsigned long long)ops);
+		if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
+			die(errno, "loop: VFIO_IOMMU_MAP_DMA iova 0x%llx (op %llu)",
+			    (unsigned long long)map.iova,
+			    (unsigned long long)ops);
+		ops += 2;
+		t = now() - t0;
+	} while (t < opt->loop_seconds);
+	printf("loop: ops %llu seconds %.3f\n", (unsigned long long)ops, t);
 }
 
 enum {
@@ -407,6 +311,15 @@ enum {
 	OPT_AFTER_ALSO_GONE,
 	OPT_CLOSE_PARTITION_FIRST,
 	OPT_AFTER_PARTITION_CLOSE,
+	OPT_MAY_FAIL,
+	OPT_LOOP,
+	OPT_FAIL_NTH,
+	OPT_IOMMUFD,
+	OPT_HWPT,
+	OPT_MAP_BEFORE_ATTACH,
+	OPT_REPLACE,
+	OPT_EXPECT_REPLACE_FAIL,
+	OPT_AFTER_REPLACE,
 };
 
 static void parse_args(int argc, char **argv, struct options *opt)
@@ -438,6 +351,15 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "expect-map-fail",	no_argument,	   NULL, 'F' },
 		{ "after-map-fail",	required_argument, NULL, OPT_AFTER_MAP_FAIL },
 		{ "retry-map",		no_argument,	   NULL, OPT_RETRY_MAP },
+		{ "may-fail",		no_argument,	   NULL, OPT_MAY_FAIL },
+		{ "loop",		required_argument, NULL, OPT_LOOP },
+		{ "fail-nth",		required_argument, NULL, OPT_FAIL_NTH },
+		{ "iommufd",		no_argument,	   NULL, OPT_IOMMUFD },
+		{ "hwpt",		no_argument,	   NULL, OPT_HWPT },
+		{ "map-before-attach",	no_argument,	   NULL, OPT_MAP_BEFORE_ATTACH },
+		{ "replace",		no_argument,	   NULL, OPT_REPLACE },
+		{ "expect-replace-fail", no_argument,	   NULL, OPT_EXPECT_REPLACE_FAIL },
+		{ "after-replace",	required_argument, NULL, OPT_AFTER_REPLACE },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -497,6 +419,33 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		case 'F': opt->expect_map_fail = 1; break;
 		case OPT_AFTER_MAP_FAIL: opt->after_map_fail = optarg; break;
 		case OPT_RETRY_MAP: opt->retry_map = 1; break;
+		case OPT_MAY_FAIL: opt->may_fail = 1; break;
+		case OPT_FAIL_NTH:
+			colon = strchr(optarg, ':');
+			if (!colon)
+				die(0, "bad --fail-nth '%s' (want STAGE:N)", optarg);
+			*colon = '\0';
+			opt->nth_stage = optarg;
+			chunks = parse_size(colon + 1, "fail-nth count");
+			if (!chunks || chunks > 100000)
+				die(0, "bad fail-nth count '%s'", colon + 1);
+			opt->nth = (unsigned int)chunks;
+			if (strcmp(optarg, "hwpt") && strcmp(optarg, "attach") &&
+			    strcmp(optarg, "map") && strcmp(optarg, "partial") &&
+			    strcmp(optarg, "unmap") && strcmp(optarg, "replace") &&
+			    strcmp(optarg, "detach"))
+				die(0, "bad fail-nth stage '%s' (hwpt, attach, map, partial, unmap, replace or detach)",
+				    optarg);
+			break;
+		case OPT_IOMMUFD: opt->iommufd = 1; break;
+		case OPT_HWPT: opt->hwpt = 1; break;
+		case OPT_MAP_BEFORE_ATTACH: opt->map_before_attach = 1; break;
+		case OPT_REPLACE: opt->replace = 1; break;
+		case OPT_EXPECT_REPLACE_FAIL: opt->expect_replace_fail = 1; break;
+		case OPT_AFTER_REPLACE: opt->after_replace = optarg; break;
+		case OPT_LOOP:
+			opt->loop_seconds = (double)parse_size(optarg, "loop seconds");
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -520,8 +469,18 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		die(0, "--after-also-gone needs --also");
 	if (opt->after_set_iommu_fail && !opt->expect_set_iommu_fail)
 		die(0, "--after-set-iommu-fail needs --expect-set-iommu-fail");
+	if (opt->may_fail && !opt->expect_map_fail && !opt->expect_set_iommu_fail &&
+	    !opt->expect_replace_fail)
+		die(0, "--may-fail needs an --expect-*-fail");
 	if ((opt->after_map_fail || opt->retry_map) && !opt->expect_map_fail)
 		die(0, "--after-map-fail and --retry-map need --expect-map-fail");
+	if (!opt->iommufd && (opt->hwpt || opt->map_before_attach || opt->replace))
+		die(0, "--hwpt, --map-before-attach and --replace need --iommufd");
+	if (opt->iommufd && (opt->partition || opt->also || opt->map_bar >= 0 ||
+			     opt->loop_seconds || opt->retry_map))
+		die(0, "--iommufd does not do --partition, --also, --map-bar, --loop or --retry-map");
+	if ((opt->expect_replace_fail || opt->after_replace) && !opt->replace)
+		die(0, "--expect-replace-fail and --after-replace need --replace");
 	/* The chunks mapped before the failing one stay mapped: keep it simple. */
 	if (opt->retry_map && opt->chunks != 1)
 		die(0, "--retry-map works with a single chunk only");
@@ -532,14 +491,15 @@ int main(int argc, char **argv)
 	struct options opt = { 0 };
 	int container, group, device, hvvmm = -1, pt = -1, vp = -1, group2 = -1;
 	uint64_t partition_id = 0, bar_size = 0;
-	size_t alloc;
 	double seconds;
-	char *buf, *p;
+	char *buf;
 	void *bar = NULL;
 	int gnum, err, version;
 
 	parse_args(argc, argv, &opt);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (opt.iommufd)
+		return iommufd_main(&opt);
 
 	/* The container. */
 	container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
@@ -590,14 +550,18 @@ int main(int argc, char **argv)
 	run_cmd("before-set-iommu", opt.before_set_iommu);
 
 	/* First attach of the IOMMU domain happens here. */
-	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+	nth_arm(&opt, "attach");
+	err = ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) ? errno : 0;
+	nth_disarm(&opt, "attach");
+	if (err) {
+		errno = err;
 		if (!opt.expect_set_iommu_fail)
 			die(errno, "VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)");
 		printf("set-iommu-failed: %s\n", strerror(errno));
 		run_cmd("after-set-iommu-fail", opt.after_set_iommu_fail);
 		return 0;
 	}
-	if (opt.expect_set_iommu_fail)
+	if (opt.expect_set_iommu_fail && !opt.may_fail)
 		die(0, "VFIO_SET_IOMMU succeeded, --expect-set-iommu-fail wanted a failure");
 	run_cmd("after-set-iommu", opt.after_set_iommu);
 	if (opt.also) {
@@ -608,22 +572,7 @@ int main(int argc, char **argv)
 	if (device < 0)
 		die(errno, "VFIO_GROUP_GET_DEVICE_FD %s", opt.bdf);
 
-	/* The buffer: 2 MiB aligned so that THP can back it whole. */
-	alloc = opt.size + (opt.hugepages > 0 ? HUGE_2M : 0);
-	buf = mmap(NULL, alloc, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED)
-		die(errno, "mmap %zu bytes", alloc);
-	if (opt.hugepages > 0) {
-		buf = (char *)(((uintptr_t)buf + HUGE_2M - 1) & ~(HUGE_2M - 1));
-		if (madvise(buf, opt.size, MADV_HUGEPAGE))
-			die(errno, "madvise(MADV_HUGEPAGE)");
-	} else if (opt.hugepages < 0 && madvise(buf, opt.size, MADV_NOHUGEPAGE)) {
-		die(errno, "madvise(MADV_NOHUGEPAGE)");
-	}
-	/* Touch every page so each has its own frame (not the zero page). */
-	for (p = buf; p < buf + opt.size; p += PAGE_4K)
-		*(volatile char *)p = 1;
+	buf = buffer_alloc(&opt);
 	if (pt >= 0) {
 		struct hv_vmm_user_mem_region mem = {
 			.size = opt.size,
@@ -638,8 +587,12 @@ int main(int argc, char **argv)
 
 	run_cmd("before-map", opt.before_map);
 
+	nth_arm(&opt, "map");
 	err = map_dma(container, &opt, buf, &seconds);
-	if (opt.expect_map_fail) {
+	nth_disarm(&opt, "map");
+	if (opt.expect_map_fail && !err && opt.may_fail) {
+		opt.expect_map_fail = 0;
+	} else if (opt.expect_map_fail) {
 		if (!err)
 			die(0, "VFIO_IOMMU_MAP_DMA succeeded, expected a failure");
 		run_cmd("after-map-fail", opt.after_map_fail);
@@ -658,6 +611,8 @@ int main(int argc, char **argv)
 		bar_size = map_bar(container, device, opt.map_bar, opt.bar_iova,
 				   &bar);
 	run_cmd("while-mapped", opt.while_mapped);
+	if (opt.loop_seconds)
+		remap_loop(container, &opt, buf);
 	if (group2 >= 0 && opt.after_also_gone) {
 		if (ioctl(group2, VFIO_GROUP_UNSET_CONTAINER))
 			die(errno, "VFIO_GROUP_UNSET_CONTAINER (%s)", opt.also);
@@ -666,17 +621,18 @@ int main(int argc, char **argv)
 		run_cmd("after-also-gone", opt.after_also_gone);
 	}
 	if (bar_size) {
-		unmap_dma(container, opt.bar_iova, bar_size, bar_size, "bar");
+		unmap_dma(&opt, container, opt.bar_iova, bar_size, bar_size,
+			  "bar", "bar");
 		munmap(bar, bar_size);
 	}
 
 	if (opt.partial) {
-		unmap_dma(container, opt.iova + opt.partial_off, opt.partial_len,
-			  opt.partial_len, "partial");
+		unmap_dma(&opt, container, opt.iova + opt.partial_off,
+			  opt.partial_len, opt.partial_len, "partial", "partial");
 		run_cmd("after-partial", opt.after_partial);
 	}
-	unmap_dma(container, opt.iova, opt.size,
-		  opt.size - (opt.partial ? opt.partial_len : 0), "all");
+	unmap_dma(&opt, container, opt.iova, opt.size,
+		  opt.size - (opt.partial ? opt.partial_len : 0), "all", "unmap");
 	run_cmd("after-unmap", opt.after_unmap);
 
 	/*
@@ -695,8 +651,11 @@ int main(int argc, char **argv)
 			die(errno, "VFIO_GROUP_UNSET_CONTAINER %s", opt.also);
 		close(group2);
 	}
-	if (ioctl(group, VFIO_GROUP_UNSET_CONTAINER))
-		die(errno, "VFIO_GROUP_UNSET_CONTAINER");
+	nth_arm(&opt, "detach");
+	err = ioctl(group, VFIO_GROUP_UNSET_CONTAINER) ? errno : 0;
+	nth_disarm(&opt, "detach");
+	if (err)
+		die(err, "VFIO_GROUP_UNSET_CONTAINER");
 	if (pt >= 0) {
 		struct hv_vmm_device dev = { .fd = group };
 

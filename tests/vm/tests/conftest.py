@@ -34,6 +34,20 @@ def isolation_audit():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def misuse_at_end():
+    """Every suite ends with the sim's misuse counters (stats `misuse`: calls
+    made with interrupts on or with another CPU's input page) at exactly
+    what the tests provoked on purpose through hv_sim/call: 0 from the
+    driver."""
+    yield
+    if os.environ.get("HV_SUITE") == "no-backend" or not os.path.isdir(hvtest.DBG_SIM):
+        return
+    got = hvtest.sim_misuse()
+    assert got == hvtest.DELIBERATE_MISUSE, \
+        "hv_sim misuse counters %s, the tests provoked %s" % (got, hvtest.DELIBERATE_MISUSE)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def synic_audit_at_end():
     """Every suite ends by asserting the sim's SynIC audit is 0: no SynIC
     MSR accessed while SCONTROL was off, none of VMBus's written by others."""
@@ -80,3 +94,22 @@ def attach_mode():
 @pytest.fixture
 def tables():
     return hvtest.LIVE
+
+
+# Figures the tests report (fail-nth counts, soak rates): title -> lines.
+SUMMARY = {}
+
+
+@pytest.fixture(scope="session")
+def summary():
+    """add(title, line): a figure for the end of the session's output."""
+    def add(title, line):
+        SUMMARY.setdefault("%s on %s" % (title, os.uname().release), []).append(line)
+    return add
+
+
+def pytest_terminal_summary(terminalreporter):
+    for title, lines in SUMMARY.items():
+        terminalreporter.write_sep("-", title)
+        for line in lines:
+            terminalreporter.write_line("  " + line)

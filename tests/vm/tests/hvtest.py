@@ -11,6 +11,7 @@ seen in the middle of the client's life can be checked afterwards.
 
 Run as a script:  python3 hvtest.py snapshot DIR
                   python3 hvtest.py bus-master BDF on|off
+                  python3 hvtest.py arm-map-fail-at IOVA STATUS
 """
 
 import json
@@ -40,6 +41,10 @@ BLOCKED = 0xFFFFFFFF
 PASSTHROUGH = os.environ.get(
     "HV_PASSTHROUGH_DEVS", "0000:00:03.0 0000:00:04.0 0000:00:05.0").split()
 EDU0, EDU1, NIC = (PASSTHROUGH + [None] * 3)[:3]
+# The bridge, the edu behind it and the two-function edu (tests/vm/run).
+TOPOLOGY = (os.environ.get("HV_BRIDGE", "0000:00:06.0").split()
+            + os.environ.get("HV_BRIDGED_DEV", "0000:01:01.0").split()
+            + os.environ.get("HV_MULTIFUNCTION_DEVS", "0000:00:07.0 0000:00:07.1").split())
 
 
 # --- parsing the contract's formats -----------------------------------------
@@ -389,11 +394,25 @@ def sim_device_domain(dom_id):
     return struct.pack("<QB7xQ", PARTITION_SELF, 0, dom_id << 32)
 
 
+# Misused calls the tests made on purpose (sim_call modes), by the sim's
+# stats `misuse` field they count in; every suite ends asserting the sim
+# counted exactly these (conftest.py).
+MISUSE_MODES = {"irqs-on": "irqs_enabled", "foreign": "foreign_input_page"}
+DELIBERATE_MISUSE = {v: 0 for v in MISUSE_MODES.values()}
+
+
+def sim_misuse():
+    """The sim's misuse counters: {irqs_enabled: n, foreign_input_page: n}."""
+    return {k: v for k, v in stat_record(LIVE.sim_stats(), "misuse").items()}
+
+
 def sim_call(code, data=b"", reps=0, start=0, mode="own"):
     """One hypercall through hv_sim/call; returns (status, reps completed)."""
     err = write_file(os.path.join(DBG_SIM, "call"),
                      "0x%x %d %d %s %s" % (code, reps, start, mode, data.hex()))
     assert err == 0, "hv_sim/call: %s" % os.strerror(err)
+    if mode in MISUSE_MODES:
+        DELIBERATE_MISUSE[MISUSE_MODES[mode]] += 1
     r = parse_kv(knob("call"))
     return num(r["status"]), num(r["reps"])
 
@@ -604,6 +623,8 @@ def check_domain_mapped(snap, bdf, expect, size):
     assert_maps_exactly(sim_pages, expect, "sim mappings of domain %d" % dom)
     flags = {f for _, f in sim_pages.values()}
     assert all(f & 0x3 == 0x3 for f in flags), "sim map flags %s lack READABLE|WRITABLE" % flags
+    # IOMMU_NOEXEC always holds: no page is KERNEL_ or USER_EXECUTABLE.
+    assert not any(f & 0xc for f in flags), "sim map flags %s: executable" % flags
     assert num(snap.sim_device(bdf)["domain"]) == dom
 
     # hvctl's view.
@@ -661,7 +682,7 @@ def snapshot(d):
                 with open(os.path.join(out, name), "w") as f:
                     f.write(text)
     pci = {bdf: bool(pci_command(bdf) & PCI_COMMAND_MASTER)
-           for bdf in PASSTHROUGH if os.path.exists(os.path.join(PCI, bdf))}
+           for bdf in PASSTHROUGH + TOPOLOGY if os.path.exists(os.path.join(PCI, bdf))}
     with open(os.path.join(d, "pci.json"), "w") as f:
         json.dump(pci, f)
     env = {k: v for k, v in os.environ.items() if k.startswith("HV_")}
@@ -689,6 +710,13 @@ def snapshot(d):
                        "stderr": p.stderr}, f)
 
 
+def arm_map_fail_at_cmd(iova, status):
+    """Shell command for arm_map_fail_at() (a client stage hook)."""
+    return "%s %s arm-map-fail-at %#x %#x" % (shlex.quote(sys.executable),
+                                              shlex.quote(os.path.join(HERE, "hvtest.py")),
+                                              iova, status)
+
+
 def bus_master_cmd(bdf, on):
     """Shell command that turns a device's bus mastering on or off."""
     return "%s %s bus-master %s %s" % (shlex.quote(sys.executable),
@@ -696,13 +724,29 @@ def bus_master_cmd(bdf, on):
                                        shlex.quote(bdf), "on" if on else "off")
 
 
+def arm_map_fail_at(iova, status):
+    """Fail the first map call the driver issues for the mapping at IOVA
+    `iova` of the paging domain not yet attached (mode none): the map calls
+    before it are one per mapping below it (each of at most 509 pages)."""
+    doms = [num(d["id"]) for d in LIVE.domains() if d["type"] == "paging" and d["mode"] == "none"]
+    assert len(doms) == 1, "want one paging domain in mode none: %s" % LIVE.domains()
+    maps = LIVE.driver_mappings(doms[0])
+    assert all((last + 1 - first) // PAGE <= 509 for first, last, _, _ in maps), maps
+    calls = sum(1 for first, _, _, _ in maps if first < iova)
+    set_knob("fail", "nth %d 0x%x 0xb3" % (calls + 1, status))
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] == "snapshot":
         snapshot(argv[2])
         return 0
+    if len(argv) == 4 and argv[1] == "arm-map-fail-at":
+        arm_map_fail_at(int(argv[2], 0), int(argv[3], 0))
+        return 0
     if len(argv) == 4 and argv[1] == "bus-master" and argv[3] in ("on", "off"):
         return 0 if set_bus_master(argv[2], argv[3] == "on") == (argv[3] == "on") else 1
-    print("usage: hvtest.py snapshot DIR | bus-master BDF on|off", file=sys.stderr)
+    print("usage: hvtest.py snapshot DIR | bus-master BDF on|off | arm-map-fail-at IOVA STATUS",
+          file=sys.stderr)
     return 2
 
 

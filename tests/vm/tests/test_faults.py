@@ -256,7 +256,7 @@ def test_refused_delete_keeps_the_id(tmp_path, attach_mode, tables):
     """fail '0xc5 0x71 0 1' as the VFIO user goes: the hypervisor keeps the
     (empty) device domain, so the driver keeps it visibly, stranded, and never
     hands its id out again; the next VFIO user of the device gets a new device
-    domain and maps."""
+    domain and maps, and its allocation deletes the stranded one again."""
     attach_mode("domain")
     bdf = EDU0
     mapped, mapped2 = tmp_path / "mapped", tmp_path / "mapped2"
@@ -284,6 +284,10 @@ def test_refused_delete_keeps_the_id(tmp_path, attach_mode, tables):
                                    hvtest.read_expect(tmp_path / "expect"), 4 * MiB)
         assert dom2 != dom, "domain id %d reused while the hypervisor keeps it" % dom
         check_back_in_identity(tables, bdf, dom2)
+        # The next domain's allocation asked again: one refusal strands it
+        # only until then (fail-nth detach-free found it kept for good).
+        assert tables.domain(dom) is None and tables.sim_domain(dom) is None, \
+            "stranded empty domain %d never deleted again: %r" % (dom, tables.domain(dom))
         log = hvtest.dmesg_since(mark)
         assert not re.search(r"WARNING:|BUG:|Oops", log), log
 

@@ -90,6 +90,38 @@ def test_vfio_maps_through_the_aliased_device(tmp_path, attach_mode, tables):
     assert tables.domain(dom) is None and tables.sim_domain(dom) is None
 
 
+def test_hop_quiesces_every_function_of_the_id(tmp_path, attach_mode, tables):
+    """VFIO_SET_IOMMU moves the bridge's group from the null domain to a
+    paging domain: a hop through domain 0 under the bridge's id, which the
+    bridge and the edu behind it both master with.  With bus mastering on in
+    both, the hop must turn it off in both (the core attaches one of them
+    first; the other follows in the books), not only in the one attached:
+    the sim's audit reads every function of the id and stays at 0, and bus
+    mastering is back on in both afterwards."""
+    attach_mode("domain")
+    attached = tmp_path / "attached"
+    audit = "default_domain_bus_master"
+    before = tables.sim_audit()[audit]
+    on = " && ".join(hvtest.bus_master_cmd(b, True) for b in (BRIDGE, BRIDGED))
+    bridge_was = bool(hvtest.pci_command(BRIDGE) & hvtest.PCI_COMMAND_MASTER)
+    try:
+        with hvtest.VfioBound(BRIDGED):
+            hvtest.client(BRIDGED, "--size", 4 * MiB, "--before-set-iommu", on,
+                          "--after-set-iommu", snapshot_cmd(attached))
+            a = Tables.snapshot(attached)
+            assert a.device_domain(BRIDGED) not in (IDENTITY, hvtest.BLOCKED)
+            assert a.sim_audit()[audit] == before, \
+                "a function of %s's id hopped through domain 0 with bus mastering on: %s" % (
+                    BRIDGE, hvtest.knob("audit"))
+            assert a.bus_master(BRIDGE) and a.bus_master(BRIDGED), \
+                "bus mastering not restored after the hop: %s" % {
+                    b: a.bus_master(b) for b in (BRIDGE, BRIDGED)}
+    finally:
+        hvtest.set_bus_master(BRIDGED, False)
+        hvtest.set_bus_master(BRIDGE, bridge_was)
+    assert tables.sim_audit()[audit] == before, hvtest.knob("audit")
+
+
 # --- re-probing devices: remove, rescan ------------------------------------
 
 def remove(bdf):

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-client: what the type1 and the iommufd modes share: errors, sizes,
+ * the caller's stage commands, the buffer, the expect file and fail-nth.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+
+/* One line on stderr, with errno text if err != 0, then exit 1. */
+void die(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* Parse "123", "0x1000", "64M", "1G"... */
+uint64_t parse_size(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		die(0, "bad %s '%s'", what, s);
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	default: break;
+	}
+	if (*end)
+		die(0, "bad %s '%s'", what, s);
+	return v;
+}
+
+double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Run a user command; non-zero status fails the client. */
+void run_cmd(const char *stage, const char *cmd)
+{
+	int st;
+
+	if (!cmd)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	st = system(cmd);
+	if (st == -1)
+		die(errno, "%s command: system", stage);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		die(0, "%s command failed (%s %d): %s", stage,
+		    WIFEXITED(st) ? "exit status" : "signal",
+		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), cmd);
+}
+
+void setenv_u64(const char *name, uint64_t v, int hex)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), hex ? "0x%" PRIx64 : "%" PRIu64, v);
+	if (setenv(name, buf, 1))
+		die(errno, "setenv %s", name);
+}
+
+/* The IOMMU group number of a PCI device, from sysfs. */
+int device_group(const char *bdf)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+	char *end;
+	long g;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		die(errno, "%s: no IOMMU group (%s)", bdf, path);
+	target[n] = '\0';
+	g = strtol(basename(target), &end, 10);
+	if (*end || g < 0)
+		die(0, "%s: odd iommu_group link '%s'", bdf, target);
+	return (int)g;
+}
+
+/*
+ * Write "0xIOVA 0xPFN" for each 4 KiB page of the buffer, from
+ * /proc/self/pagemap (root sees page frame numbers; others see 0).
+ */
+void write_expect(const char *file, const struct options *opt,
+			 void *vaddr)
+{
+	uint64_t pages = opt->size / PAGE_4K, i;
+	uint64_t *pm;
+	ssize_t n;
+	FILE *f;
+	int fd;
+
+	pm = malloc(pages * sizeof(*pm));
+	if (!pm)
+		die(errno, "malloc pagemap buffer");
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		die(errno, "open /proc/self/pagemap");
+	n = pread(fd, pm, pages * sizeof(*pm),
+		  (off_t)((uintptr_t)vaddr / PAGE_4K * sizeof(*pm)));
+	if (n != (ssize_t)(pages * sizeof(*pm)))
+		die(n < 0 ? errno : EIO, "read /proc/self/pagemap");
+	close(fd);
+
+	f = fopen(file, "w");
+	if (!f)
+		die(errno, "open %s", file);
+	for (i = 0; i < pages; i++) {
+		uint64_t pfn = pm[i] & PM_PFN_MASK;
+
+		if (!(pm[i] & PM_PRESENT))
+			die(0, "pagemap: page %" PRIu64 " of the buffer is not present", i);
+		if (!pfn)
+			die(0, "pagemap: no page frame numbers (needs CAP_SYS_ADMIN)");
+		fprintf(f, "0x%" PRIx64 " 0x%" PRIx64 "\n",
+			opt->iova + i * PAGE_4K, pfn);
+	}
+	if (fclose(f))
+		die(errno, "write %s", file);
+	free(pm);
+	printf("expect: %s pages %" PRIu64 "\n", file, pages);
+}
+
+
+/*
+ * The buffer: 2 MiB aligned so that THP can back it whole (--hugepages),
+ * every page touched so that each has its own frame (not the zero page).
+ */
+char *buffer_alloc(const struct options *opt)
+{
+	size_t alloc = opt->size + (opt->hugepages > 0 ? HUGE_2M : 0);
+	char *buf, *p;
+
+	buf = mmap(NULL, alloc, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		die(errno, "mmap %zu bytes", alloc);
+	if (opt->hugepages > 0) {
+		buf = (char *)(((uintptr_t)buf + HUGE_2M - 1) & ~(HUGE_2M - 1));
+		if (madvise(buf, opt->size, MADV_HUGEPAGE))
+			die(errno, "madvise(MADV_HUGEPAGE)");
+	} else if (opt->hugepages < 0 &&
+		   madvise(buf, opt->size, MADV_NOHUGEPAGE)) {
+		die(errno, "madvise(MADV_NOHUGEPAGE)");
+	}
+	for (p = buf; p < buf + opt->size; p += PAGE_4K)
+		*(volatile char *)p = 1;
+	return buf;
+}
+
+static void nth_write(const char *what, const char *val)
+{
+	int fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		die(errno, "%s: open /proc/thread-self/fail-nth (a kernel with CONFIG_FAULT_INJECTION)",
+		    what);
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		die(errno, "%s: write '%s' to /proc/thread-self/fail-nth", what, val);
+	close(fd);
+}
+
+/*
+ * --fail-nth STAGE:N: fail the Nth fault injection point (allocation) this
+ * thread reaches from here on, FAILSLAB / FAIL_PAGE_ALLOC permitting, as
+ * tools/testing/selftests/iommu/iommufd_fail_nth.c does.  Nothing is
+ * printed here: stdout may be a pipe whose writes allocate.
+ */
+static int nth_armed;
+
+void nth_arm(const struct options *opt, const char *stage)
+{
+	char val[16];
+
+	if (!opt->nth_stage || strcmp(opt->nth_stage, stage))
+		return;
+	snprintf(val, sizeof(val), "%u", opt->nth);
+	nth_write(stage, val);
+	nth_armed = 1;
+}
+
+/*
+ * End of the stage armed (once; later calls do nothing): disarm and print "fail-nth: STAGE N fired" or
+ * "... unused" (the stage passed fewer points).  Returns 1 if it fired.
+ */
+int nth_disarm(const struct options *opt, const char *stage)
+{
+	char buf[32] = "";
+	ssize_t n;
+	int fd, fired;
+
+	if (!nth_armed || strcmp(opt->nth_stage, stage))
+		return 0;
+	nth_armed = 0;
+	fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die(errno, "open /proc/thread-self/fail-nth");
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	nth_write(stage, "0");
+	fired = n > 0 && atoi(buf) == 0;
+	printf("fail-nth: %s %u %s\n", stage, opt->nth, fired ? "fired" : "unused");
+	return fired;
+}
