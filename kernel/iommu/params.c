@@ -97,7 +97,18 @@ struct hv_skip_list {
 static DEFINE_MUTEX(hv_skip_lock);
 static struct hv_skip_list *hv_skip_list;
 
-static int hv_iommu_skip_set(const char *val, const struct kernel_param *kp)
+/**
+ * hv_iommu_skip_list_set() - replace pci_devs_to_skip
+ * @val: the new list, "(SSSS:BB:DD.F)(SSSS:BB:DD.F)..." (may be empty).
+ *
+ * The module parameter and the netlink skip-set command both come here;
+ * listeners get a skip-changed event.
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL for a malformed list (logged, nothing changed) or
+ * -ENOMEM.
+ */
+int hv_iommu_skip_list_set(const char *val)
 {
 	struct hv_skip_error err = {};
 	struct hv_skip_list *list, *old;
@@ -119,18 +130,40 @@ static int hv_iommu_skip_set(const char *val, const struct kernel_param *kp)
 	hv_skip_list = list;
 	mutex_unlock(&hv_skip_lock);
 	kfree(old);
+	hv_iommu_nl_skip_changed();
 	return 0;
 }
 
-static int hv_iommu_skip_get(char *buf, const struct kernel_param *kp)
+/**
+ * hv_iommu_skip_list_get() - format pci_devs_to_skip
+ * @buf: output, NUL-terminated.
+ * @len: size of @buf (bytes, at least 1).
+ *
+ * Context: process context.
+ * Return: characters written, without the NUL.
+ */
+int hv_iommu_skip_list_get(char *buf, size_t len)
 {
 	int n = 0;
 
 	mutex_lock(&hv_skip_lock);
 	if (hv_skip_list)
-		n = hv_skip_format(buf, PAGE_SIZE - 1, hv_skip_list->bdf,
+		n = hv_skip_format(buf, len - 1, hv_skip_list->bdf,
 				   hv_skip_list->count);
 	mutex_unlock(&hv_skip_lock);
+	buf[n] = '\0';
+	return n;
+}
+
+static int hv_iommu_skip_set(const char *val, const struct kernel_param *kp)
+{
+	return hv_iommu_skip_list_set(val);
+}
+
+static int hv_iommu_skip_get(char *buf, const struct kernel_param *kp)
+{
+	int n = hv_iommu_skip_list_get(buf, PAGE_SIZE - 1);
+
 	buf[n++] = '\n';
 	return n;
 }
@@ -311,6 +344,37 @@ void hv_iommu_skipped_record(const char *bdf, enum hv_iommu_skip_reason reason)
 	if (found)
 		found->reason = reason;
 	mutex_unlock(&hv_skip_lock);
+	if (reason != HV_IOMMU_SKIP_NONE)
+		hv_iommu_nl_device_skipped(bdf, reason);
+}
+
+/**
+ * hv_iommu_skipped_get() - one record of the debugfs "skipped" table
+ * @index: its position (0 first), in the order of the table.
+ * @bdf: output, the device's SSSS:BB:DD.F.
+ * @len: size of @bdf.
+ * @reason: output, why it was declined.
+ *
+ * Context: process context (takes a mutex).
+ * Return: true, or false past the end.
+ */
+bool hv_iommu_skipped_get(unsigned long index, char *bdf, size_t len,
+			  enum hv_iommu_skip_reason *reason)
+{
+	struct hv_skipped *s;
+	bool found = false;
+
+	mutex_lock(&hv_skip_lock);
+	list_for_each_entry(s, &hv_skipped_list, list) {
+		if (index--)
+			continue;
+		strscpy(bdf, s->bdf, len);
+		*reason = s->reason;
+		found = true;
+		break;
+	}
+	mutex_unlock(&hv_skip_lock);
+	return found;
 }
 
 /**
