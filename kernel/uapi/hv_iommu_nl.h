@@ -56,8 +56,8 @@ enum hv_iommu_skip_reason_nl {
 
 enum hv_iommu_synic_owner {
 	HV_IOMMU_SYNIC_OWNER_NONE,
-	HV_IOMMU_SYNIC_OWNER_VMM,
 	HV_IOMMU_SYNIC_OWNER_VMBUS,
+	HV_IOMMU_SYNIC_OWNER_VMM,
 };
 
 enum hv_iommu_event_type {
@@ -125,6 +125,8 @@ enum hv_iommu_a {
 	HV_IOMMU_A_MMIO_SIZE,		/* u64, bytes */
 	HV_IOMMU_A_MMIO_MODE,		/* string: full, per-page, eager */
 	HV_IOMMU_A_MMIO_MAPPED_BYTES,	/* u64 */
+	HV_IOMMU_A_PARTITION_FLAGS,	/* u64, HV_VMM_PT_BIT_* bits */
+	HV_IOMMU_A_PARTITION_INITIALIZED, /* u8 */
 	HV_IOMMU_A_EVENT_TYPE,		/* u32, enum hv_iommu_event_type */
 	HV_IOMMU_A_EVENT_TIME_NS,	/* u64, CLOCK_REALTIME */
 	HV_IOMMU_A_EVENT_CALLS,		/* u64, map/unmap calls coalesced */
