@@ -17,6 +17,7 @@
 
 #include "cmds.h"
 #include "err.h"
+#include "nl.h"
 #include "paths.h"
 
 struct command {
@@ -278,6 +279,9 @@ int main(int argc, char **argv)
 		hv_err("unknown command '%s' (see hvctl --help)", cmd);
 		return HV_EXIT_USAGE;
 	}
+	/* HVCTL_SOURCE (nl.h): a bad value or a missing family it insists on. */
+	if (nl_source() < 0)
+		return HV_EXIT_FAIL;
 	if (o.type && strcmp(cmd, "list-domains")) {
 		hv_err("%s: --type applies to list-domains only", cmd);
 		return HV_EXIT_USAGE;

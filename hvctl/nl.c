@@ -196,7 +196,8 @@ static int need(struct nlattr **tb, const int *attrs, size_t n)
 			   sizeof((const int[]){ __VA_ARGS__ }) / sizeof(int))
 
 /* Renderers: one message -> the debugfs line the kernel prints for it
- * (kernel/iommu/debugfs.c, hcall.c, params.c; kernel/vmm/synic.c). */
+ * (kernel/iommu/debugfs.c, hcall.c, params.c; kernel/vmm/synic.c).  The
+ * kernel's %#llx prints 0 as "0x0", glibc's as "0": hence "0x%x". */
 static int render_domain(struct genlmsghdr *g, struct nlattr **tb, FILE *out)
 {
 	uint32_t mode;
@@ -323,11 +324,11 @@ static int render_synic(struct genlmsghdr *g, struct nlattr **tb, FILE *out)
 	put_u8_or_dash(out, "enabled", tb[HV_IOMMU_A_SYNIC_ENABLED]);
 	put_u8_or_dash(out, "masked", tb[HV_IOMMU_A_SYNIC_MASKED]);
 	if (tb[HV_IOMMU_A_SYNIC_VECTOR])
-		fprintf(out, " vector=%#x", nla_get_u32(tb[HV_IOMMU_A_SYNIC_VECTOR]));
+		fprintf(out, " vector=0x%x", nla_get_u32(tb[HV_IOMMU_A_SYNIC_VECTOR]));
 	else
 		fputs(" vector=-", out);
 	if (tb[HV_IOMMU_A_SYNIC_PAGE])
-		fprintf(out, " page=%#" PRIx64, u64_or0(tb, HV_IOMMU_A_SYNIC_PAGE));
+		fprintf(out, " page=0x%" PRIx64, u64_or0(tb, HV_IOMMU_A_SYNIC_PAGE));
 	else
 		fputs(" page=-", out);
 	if (tb[HV_IOMMU_A_SYNIC_DELIVERED])

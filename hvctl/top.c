@@ -38,6 +38,7 @@ static void top_endwin(void)
 {
 	if (curses_on) {
 		curses_on = 0;
+		curs_set(1);
 		endwin();
 	}
 }

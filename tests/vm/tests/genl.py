@@ -7,9 +7,13 @@ or oversized attributes.  Enum values are read from the uAPI header
 
 Run as a script (for a test's unprivileged child):
     python3 genl.py CMD [ATTR=TYPE:VALUE ...] [--dump]
-prints "errno=N msg=..." or "ok N" (messages received).
+prints "errno=N msg=..." or "ok N" (messages received);
+    python3 genl.py --save FILE DOMAIN
+writes the dumps (domains, devices, skipped, mappings of DOMAIN, stats) as
+JSON for a comparison with debugfs.
 """
 
+import json
 import os
 import re
 import socket
@@ -150,9 +154,54 @@ class Genl:
         return self._recv_all()
 
 
+def u(v):
+    return struct.unpack("=Q" if len(v) == 8 else "=I" if len(v) == 4 else "=B", v)[0]
+
+
+def s(v):
+    return v.rstrip(b"\0").decode()
+
+
+def save(path, domain):
+    """Every dump hvctl's tests compare with debugfs, decoded, as JSON."""
+    A = {k[len("HV_IOMMU_A_"):]: v for k, v in E.items() if k.startswith("HV_IOMMU_A_")}
+    reasons = {v: k[len("HV_IOMMU_SKIP_REASON_"):].lower() for k, v in E.items()
+               if k.startswith("HV_IOMMU_SKIP_REASON_")}
+    g = Genl()
+    doc = {"domains": [], "devices": [], "skipped": [], "mappings": [], "calls": []}
+    for _, attrs in g.request("DOMAIN_GET", dump=True):
+        d = dict(attrs)
+        doc["domains"].append({"id": u(d[A["DOMAIN_ID"]]), "mapped_bytes": u(d[A["MAPPED_BYTES"]]),
+                               "mappings": u(d[A["MAPPINGS"]]),
+                               "devices": [s(v) for t, v in attrs if t == A["DOMAIN_DEVICE"]]})
+    for _, attrs in g.request("DEVICE_GET", dump=True):
+        d = dict(attrs)
+        doc["devices"].append({"bdf": s(d[A["BDF"]]), "domain": u(d[A["DOMAIN_ID"]])})
+    for _, attrs in g.request("SKIPPED_GET", dump=True):
+        d = dict(attrs)
+        doc["skipped"].append({"bdf": s(d[A["BDF"]]), "reason": reasons[u(d[A["SKIP_REASON"]])]})
+    for _, attrs in g.request("MAPPING_GET", a_u32(A["DOMAIN_ID"], domain), dump=True):
+        d = dict(attrs)
+        doc["mappings"].append((u(d[A["IOVA"]]), u(d[A["IOVA_LAST"]]), u(d[A["PADDR"]]),
+                                "rw" if u(d[A["MAP_FLAGS"]]) & 1 else "r"))
+    (_, attrs), = g.request("STATS_GET", dump=True)
+    for t, v in attrs:
+        if t == A["STATS_CALL"]:
+            c = dict(parse_attrs(v))
+            doc["calls"].append({"code": u(c[E["HV_IOMMU_A_CALL_CODE"]]),
+                                 "calls": u(c[E["HV_IOMMU_A_CALL_CALLS"]]),
+                                 "reps": u(c[E["HV_IOMMU_A_CALL_REPS"]]),
+                                 "failures": u(c[E["HV_IOMMU_A_CALL_FAILURES"]])})
+    with open(path, "w") as f:
+        json.dump(doc, f)
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == "--save":
+        save(argv[2], int(argv[3]))
+        return 0
     dump = "--dump" in argv
-    argv = [a for a in argv if a != "--dump"]
+    argv = [a for a in argv[1:] if a != "--dump"]
     blob = b""
     for spec in argv[1:]:
         name, _, tv = spec.partition("=")
