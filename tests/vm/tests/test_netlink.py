@@ -118,6 +118,12 @@ def test_debugfs_fallback_without_family_is_said(tmp_path):
     assert from_cap.stdout == live
 
 
+def touch_skip_list():
+    """Write pci_devs_to_skip as it is (an empty write would be no write):
+    a skip-changed event and nothing else changed."""
+    assert hvtest.set_param("pci_devs_to_skip", hvtest.param("pci_devs_to_skip") + "\n") == 0
+
+
 class Monitor:
     """hvctl monitor --json in the background; events() collects its lines."""
 
@@ -132,7 +138,7 @@ class Monitor:
         while not any(e["event"] == "skip-changed" for e in self.poll()):
             assert time.monotonic() < deadline, "hvctl monitor never showed an event"
             assert self.p.poll() is None, "hvctl monitor exited: %r" % self.p.stderr.read()
-            hvtest.set_param("pci_devs_to_skip", hvtest.param("pci_devs_to_skip"))
+            touch_skip_list()
             time.sleep(0.3)
         self.seen = []
 
@@ -189,8 +195,8 @@ def test_monitor_sequence(tmp_path, attach_mode):
                 "fail", "0x%x 0x%x 0 1" % (DETACH_DEVICE_DOMAIN, OBJECT_IN_USE)))
             assert hvtest.knob("fail") == "", "the detach injection never fired"
         old = hvtest.param("pci_devs_to_skip")
-        hvtest.set_param("pci_devs_to_skip", "(0000:00:1e.0)")
-        hvtest.set_param("pci_devs_to_skip", old)
+        assert hvtest.set_param("pci_devs_to_skip", "(0000:00:1e.0)\n") == 0
+        assert hvtest.set_param("pci_devs_to_skip", old + "\n") == 0
         mon.wait_for(is_("skip-changed", skip_list="(0000:00:1e.0)"))
         mon.wait_for(lambda e: e["event"] == "domain-freed")
     finally:
@@ -223,7 +229,7 @@ def test_monitor_text_lines():
         buf = ""
         while "skip-changed" not in buf:
             assert time.monotonic() < deadline, buf
-            hvtest.set_param("pci_devs_to_skip", hvtest.param("pci_devs_to_skip"))
+            touch_skip_list()
             time.sleep(0.3)
             while select.select([p.stdout], [], [], 0)[0]:
                 chunk = os.read(p.stdout.fileno(), 65536)

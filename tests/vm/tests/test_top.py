@@ -81,21 +81,31 @@ def top_pid():
 
 
 def wait_exit(status, why):
+    """hvctl top's exit status once its pane is dead and tmux has read all
+    it wrote (the pane may die before tmux drains the pty: wait for the
+    terminal state to settle)."""
     deadline = time.monotonic() + 30
     while pane("#{pane_dead}") != "1":
         assert time.monotonic() < deadline, "hvctl top did not end on %s" % why
         time.sleep(0.2)
+    settle = time.monotonic() + 5
+    while (pane("#{alternate_on}"), pane("#{cursor_flag}")) != ("0", "1") and \
+            time.monotonic() < settle:
+        time.sleep(0.2)
     return status.read_text().strip()
 
 
-def test_top_screens(top, attach_mode):
+def test_top_screens(top, attach_mode, tmp_path):
     """A VFIO client maps 64 MiB: its domain appears with its mapped bytes;
     the help screen, sort, filter, pause, drill-down into the domain and its
     device, and back; a resize to 80x24 relays the screen out."""
     attach_mode("domain")
+    done = tmp_path / "done"
     with hvtest.VfioBound(EDU0):
+        # Mapped until the test is done with the screens.
         client = subprocess.Popen([hvtest.CLIENT, "--size", str(64 * MiB), "--while-mapped",
-                                   "sleep 40", EDU0], stdout=subprocess.PIPE, text=True)
+                                   "while [ ! -e %s ]; do sleep 0.2; done" % done, EDU0],
+                                  stdout=subprocess.PIPE, text=True)
         try:
             row = re.compile(r"^(\d+)\s+paging\s+domain\s+64M\s+\d+.*%s" % re.escape(EDU0), re.M)
             s = wait_screen(row.search, "the mapped domain's row")
@@ -141,6 +151,7 @@ def test_top_screens(top, attach_mode):
             assert max(len(l) for l in s.splitlines()) <= 80, s
             keep("top-80x24", s)
         finally:
+            done.touch()
             client.wait(timeout=300)
     keys("q")
     assert wait_exit(top, "q") == "0"
