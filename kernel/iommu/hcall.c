@@ -192,7 +192,7 @@ void hv_hcall_stats_snapshot(struct hv_hcall_snapshot *snap)
 	unsigned int i;
 
 	BUILD_BUG_ON(ARRAY_SIZE(hv_call_stats) > ARRAY_SIZE(snap->call));
-	BUILD_BUG_ON(HV_STATUS_SLOTS > ARRAY_SIZE(snap->status));
+	BUILD_BUG_ON(ARRAY_SIZE(snap->status) < HV_STATUS_SLOTS);
 	for (i = 0; i < ARRAY_SIZE(hv_call_stats); i++) {
 		struct hv_call_stats *cs = &hv_call_stats[i];
 
