@@ -388,7 +388,7 @@ static size_t screen_domain(const struct top_model *m, const struct top_view *v,
 	const struct top_traffic *t;
 	struct top_traffic zero = { 0 };
 	struct map_walk w = { o, 0 };
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], r[32];
 	size_t i;
 
 	if (!d) {
@@ -403,7 +403,7 @@ static size_t screen_domain(const struct top_model *m, const struct top_view *v,
 	emit(o, TOP_TEXT, "Mapped %s in %" PRIu64 " mappings   maps/s %s   unmaps/s %s   map B/s %s",
 	     size_str(d->mapped_bytes, a, sizeof(a)), d->mappings,
 	     rate_str(m, t->map_calls, 0, b, sizeof(b)), rate_str(m, t->unmap_calls, 0, c, sizeof(c)),
-	     rate_str(m, t->map_bytes, 1, a, sizeof(a)));
+	     rate_str(m, t->map_bytes, 1, r, sizeof(r)));
 	emit(o, TOP_TEXT, "%s", "");
 	emit(o, TOP_HEADER, "%-14s %-18s %-14s %s", "DEVICE", "DEVICE_ID", "STATE", "STATUS");
 	for (i = 0; i < d->devices.n; i++) {
