@@ -19,6 +19,8 @@ struct opts {
 	const char *type;	/* -t/--type list (list-domains), NULL for all */
 	int persistent;		/* --persistent (skip add/remove) */
 	const char *match;	/* --match PROPERTY=VALUE (skip add/remove) */
+	int batch;		/* --batch (top) */
+	const char *delay;	/* -d/--delay SECONDS (top), NULL for the default */
 };
 
 /* cmd_domains.c: debugfs domains, devices, mappings/<id> */
@@ -41,6 +43,12 @@ int cmd_metrics(const struct opts *o, int argc, char **argv);
 
 /* capture.c: the driver's and simulator's files into a tar */
 int cmd_capture(const struct opts *o, int argc, char **argv);
+
+/* cmd_monitor.c: hv_iommu's netlink events */
+int cmd_monitor(const struct opts *o, int argc, char **argv);
+
+/* top.c: the live ncurses view, or --batch once */
+int cmd_top(const struct opts *o, int argc, char **argv);
 
 /* cmd_synic.c: hv_vmm debugfs synic */
 int cmd_synic(const struct opts *o, int argc, char **argv);

@@ -12,11 +12,11 @@
 
 #include "debugfs.h"
 #include "err.h"
+#include "nl.h"
 #include "paths.h"
 
-/* Handles one non-blank line of a debugfs file: 0, or -1 with ERR set (or
- * ERR left empty when the callee reported the error itself). */
-typedef int (*line_fn)(char *line, void *arg, struct perr *err);
+/* Handles one non-blank line of a debugfs file (nl_line_fn). */
+typedef nl_line_fn line_fn;
 
 #define READ_NOFILE_OK 1	/* a missing file returns DEBUGFS_NOFILE, unreported */
 
@@ -40,7 +40,16 @@ static int read_lines(int flags, line_fn fn, void *arg, const char *path, ...)
 	va_start(ap, path);
 	r = vsnprintf(rel, sizeof(rel), path, ap) >= (int)sizeof(rel);
 	va_end(ap);
-	if (r || paths_make(p, sizeof(p), "%s", rel))
+	if (r)
+		return -1;
+	/* The family's dump of the same table, when it serves it (nl.h). */
+	r = nl_read_lines(rel, fn, arg);
+	if (r == NL_NOENT && (flags & READ_NOFILE_OK))
+		return DEBUGFS_NOFILE;
+	if (r != NL_UNSERVED)
+		return r == NL_NOENT ? hv_err("%s: %s", rel, strerror(ENOENT)) : r;
+	r = 0;
+	if (paths_make(p, sizeof(p), "%s", rel))
 		return -1;
 	f = fopen(p, "re");
 	if (!f) {

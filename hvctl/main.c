@@ -17,6 +17,7 @@
 
 #include "cmds.h"
 #include "err.h"
+#include "nl.h"
 #include "paths.h"
 
 struct command {
@@ -37,6 +38,8 @@ static const struct command commands[] = {
 	{ "synic", cmd_synic },
 	{ "mmio", cmd_mmio },
 	{ "mmio-mode", cmd_mmio_mode },
+	{ "monitor", cmd_monitor },
+	{ "top", cmd_top },
 };
 
 /* Every command's columns, for --help and --list-columns (completion). */
@@ -91,6 +94,8 @@ static void usage(void)
 	       " mmio                       hv_vmm's guest memory regions, MMIO mode and counters\n"
 	       " mmio-mode [full|page|eager]\n"
 	       "                            print or set how MMIO regions are mapped\n"
+	       " monitor                    print hv_iommu's events as they come (--json: one object a line)\n"
+	       " top                        live view: domains, hypercalls, skipped devices (ncurses)\n"
 	       "\n"
 	       "Options:\n"
 	       " -J, --json                 use JSON output format (read commands)\n"
@@ -103,6 +108,8 @@ static void usage(void)
 	       " -n, --noheadings           don't print headings\n"
 	       " -b, --bytes                print sizes in bytes rather than in human form\n"
 	       " -w, --width <num>          output width (default: the terminal's)\n"
+	       "     --batch                top: print the figures once and exit\n"
+	       " -d, --delay <seconds>      top: refresh interval (default 2; 0.1 to 3600)\n"
 	       "     --sysroot <dir>        read the files under <dir> (an unpacked capture)\n"
 	       " -h, --help                 display this help\n"
 	       " -V, --version              display version\n"
@@ -174,7 +181,7 @@ static int check_sysroot(const char *dir)
 	return 0;
 }
 
-enum { OPT_SYSROOT = 256, OPT_LIST_COLUMNS, OPT_PERSISTENT, OPT_MATCH };
+enum { OPT_SYSROOT = 256, OPT_LIST_COLUMNS, OPT_PERSISTENT, OPT_MATCH, OPT_BATCH };
 
 /* Parses options (anywhere on the line) and runs the command; returns its exit status
  * (0, 1 runtime error, 2 usage error); output errors on stdout give 1. */
@@ -192,6 +199,8 @@ int main(int argc, char **argv)
 		{ "bytes", no_argument, NULL, 'b' },
 		{ "width", required_argument, NULL, 'w' },
 		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "delay", required_argument, NULL, 'd' },
 		{ "list-columns", required_argument, NULL, OPT_LIST_COLUMNS },
 		{ "persistent", no_argument, NULL, OPT_PERSISTENT },
 		{ "match", required_argument, NULL, OPT_MATCH },
@@ -205,7 +214,7 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	opterr = 0;	/* we print our own one-line errors */
-	while ((c = getopt_long(argc, argv, ":JrPo:Ox:t:nbw:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":JrPo:Ox:t:nbw:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o.out.json = 1;
@@ -242,6 +251,12 @@ int main(int argc, char **argv)
 			if (check_sysroot(optarg))
 				return HV_EXIT_USAGE;
 			paths_set_root(optarg);
+			break;
+		case OPT_BATCH:
+			o.batch = 1;
+			break;
+		case 'd':
+			o.delay = optarg;
 			break;
 		case OPT_LIST_COLUMNS:
 			return list_columns(optarg);
@@ -286,8 +301,15 @@ int main(int argc, char **argv)
 		hv_err("%s: --persistent and --match apply to skip add and skip remove only", cmd);
 		return HV_EXIT_USAGE;
 	}
+	/* HVCTL_SOURCE (nl.h): a bad value or a missing family it insists on. */
+	if (nl_source() < 0)
+		return HV_EXIT_FAIL;
 	if (o.type && strcmp(cmd, "list-domains")) {
 		hv_err("%s: --type applies to list-domains only", cmd);
+		return HV_EXIT_USAGE;
+	}
+	if ((o.batch || o.delay) && strcmp(cmd, "top")) {
+		hv_err("%s: --batch and --delay apply to top only", cmd);
 		return HV_EXIT_USAGE;
 	}
 	rc = commands[i].fn(&o, argc - optind - 1, argv + optind + 1);

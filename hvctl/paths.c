@@ -12,6 +12,7 @@
 #include <libmount/libmount.h>
 
 #include "err.h"
+#include "nl.h"
 #include "paths.h"
 
 static const char *sysroot;
@@ -94,6 +95,14 @@ int paths_require_loaded(const char *name)
 	return module_problem(name, msg, sizeof(msg)) ? hv_err("%s", msg) : 0;
 }
 
+/* paths_require_loaded_quiet(): contract (arguments, units, errors) in paths.h. */
+int paths_require_loaded_quiet(const char *name)
+{
+	char msg[PATH_MAX + 256];
+
+	return module_problem(name, msg, sizeof(msg)) ? -1 : 0;
+}
+
 /* paths_require_module(): contract (arguments, units, errors) in paths.h. */
 int paths_require_module(void)
 {
@@ -137,8 +146,12 @@ int paths_debugfs_problem(char *msg, size_t len)
 {
 	char p[PATH_MAX];
 	struct stat st;
-	int r = debugfs_mounted(msg, len);
+	int r;
 
+	/* The netlink family serves the tables without debugfs (nl.h). */
+	if (nl_source() == 1)
+		return 0;
+	r = debugfs_mounted(msg, len);
 	if (r < 0)
 		return -1;
 	if (!r) {

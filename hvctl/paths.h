@@ -61,6 +61,8 @@ int paths_make_quiet(char *buf, size_t len, const char *fmt, ...)
 /* Checks that module NAME is loaded (/sys/module/NAME exists).  Returns 0,
  * or -1 after reporting "NAME is not loaded". */
 int paths_require_loaded(const char *name);
+/* paths_require_loaded without reporting: 0 when loaded, else -1. */
+int paths_require_loaded_quiet(const char *name);
 
 /* Checks that hv_iommu is loaded (HV_SYS_MODULE exists).  Returns 0, or -1
  * after reporting "hv_iommu is not loaded". */

@@ -96,6 +96,13 @@
 #define wrmsrq(msr, val)	wrmsrl(msr, val)
 #endif
 
+/* A dump's parsed request attributes (in a .start or .dumpit callback). */
+#ifdef HV_HAVE_GENL_INFO_DUMP
+#define HV_COMPAT_GENL_DUMP_ATTRS(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define HV_COMPAT_GENL_DUMP_ATTRS(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
 /* The namespace of hv_iommu's exports, as EXPORT_SYMBOL_NS_GPL wants it. */
 #ifdef HV_HAVE_SYMBOL_NS_IDENTIFIER
 #define HV_IOMMU_NS	HV_IOMMU

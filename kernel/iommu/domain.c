@@ -139,6 +139,7 @@ struct iommu_domain *hv_iommu_domain_alloc_paging(struct device *dev)
 	list_add_tail(&hvdom->list, &pos->list);
 	atomic_inc(&hv_iommu_domains_in_use);
 	hv_iommu_debugfs_add_domain(hvdom);
+	hv_iommu_nl_domain_event(HV_IOMMU_EVENT_DOMAIN_CREATED, hvdom);
 	mutex_unlock(&hv_iommu_lock);
 	return &hvdom->domain;
 }
@@ -202,6 +203,8 @@ static int hv_iommu_dev_leave(struct hv_iommu_dev *hd)
 	if (ret) {
 		hd->state = HV_IOMMU_DEV_DETACH_FAILED;
 		hd->status = status;
+		hv_iommu_nl_device_event(HV_IOMMU_EVENT_DEVICE_DETACH_FAILED,
+					 hd, from);
 		if (hd->dev)
 			dev_err(hd->dev, "hypervisor refused to detach from domain %u: %s\n",
 				from->id, hv_status_name(status));
@@ -215,6 +218,7 @@ static int hv_iommu_dev_leave(struct hv_iommu_dev *hd)
 	list_move_tail(&hd->domain_node, &hv_iommu_identity.devices);
 	hd->domain = &hv_iommu_identity;
 	hv_iommu_domain_note_device(from);
+	hv_iommu_nl_device_event(HV_IOMMU_EVENT_DEVICE_DETACHED, hd, from);
 	return 0;
 }
 
@@ -364,6 +368,7 @@ static int hv_iommu_dev_enter(struct hv_iommu_dev *hd,
 	list_move_tail(&hd->domain_node, &to->devices);
 	hd->domain = to;
 	hv_iommu_domain_note_device(to);
+	hv_iommu_nl_device_event(HV_IOMMU_EVENT_DEVICE_ATTACHED, hd, to);
 	return 0;
 }
 
@@ -510,8 +515,10 @@ static void hv_iommu_domain_destroy(struct hv_iommu_domain *hvdom)
 		hvdom->stranded = true;
 		pr_err("domain %u: the hypervisor kept its device domain; kept as stranded, id not reused\n",
 		       hvdom->id);
+		hv_iommu_nl_domain_event(HV_IOMMU_EVENT_DOMAIN_STRANDED, hvdom);
 		return;
 	}
+	hv_iommu_nl_domain_event(HV_IOMMU_EVENT_DOMAIN_FREED, hvdom);
 	hv_iommu_debugfs_remove_domain(hvdom);
 	list_del(&hvdom->list);
 	ida_free(&hv_iommu_domain_ida, hvdom->id);
@@ -560,16 +567,42 @@ static void hv_iommu_domain_free(struct iommu_domain *domain)
 		hvdom->stranded = true;
 		pr_err("domain %u freed while the hypervisor still holds a device in it; kept as stranded\n",
 		       hvdom->id);
+		hv_iommu_nl_domain_event(HV_IOMMU_EVENT_DOMAIN_STRANDED, hvdom);
 	}
 	mutex_unlock(&hv_iommu_lock);
+}
+
+/* The core's map and unmap, counted for netlink events (netlink.c). */
+static int hv_iommu_paging_map_pages(struct iommu_domain *domain,
+				     unsigned long iova, phys_addr_t paddr,
+				     size_t pgsize, size_t pgcount, int prot,
+				     gfp_t gfp, size_t *mapped)
+{
+	int ret = hv_iommu_map_pages(domain, iova, paddr, pgsize, pgcount,
+				     prot, gfp, mapped);
+
+	hv_iommu_nl_note_map(to_hv_domain(domain), true, *mapped);
+	return ret;
+}
+
+static size_t hv_iommu_paging_unmap_pages(struct iommu_domain *domain,
+					  unsigned long iova, size_t pgsize,
+					  size_t pgcount,
+					  struct iommu_iotlb_gather *gather)
+{
+	size_t done = hv_iommu_unmap_pages(domain, iova, pgsize, pgcount,
+					   gather);
+
+	hv_iommu_nl_note_map(to_hv_domain(domain), false, done);
+	return done;
 }
 
 /* Paging domains. */
 const struct iommu_domain_ops hv_iommu_paging_ops = {
 	.attach_dev = hv_iommu_attach_dev,
 	HV_COMPAT_DOMAIN_OPS_DETACH(hv_iommu_detach_dev)
-	.map_pages = hv_iommu_map_pages,
-	.unmap_pages = hv_iommu_unmap_pages,
+	.map_pages = hv_iommu_paging_map_pages,
+	.unmap_pages = hv_iommu_paging_unmap_pages,
 	.iova_to_phys = hv_iommu_iova_to_phys,
 	.free = hv_iommu_domain_free,
 };

@@ -177,44 +177,80 @@ static void hv_call_count(u16 code, u16 status, u32 reps)
 }
 
 /**
- * hv_hcall_stats_show() - print the debugfs "stats" table
- * @m: seq_file to print to.
+ * hv_hcall_stats_snapshot() - copy the hypercall counters
+ * @snap: filled with every call code's counters, the statuses seen, the
+ *	deposit, resume and pinned-leaked totals (pages).
+ *
+ * Read by debugfs "stats" and the netlink stats-get dump, so that both say
+ * the same.  Counters are read one by one, not as one atomic picture.
  *
  * Context: any; takes hv_status_seen_lock briefly.
  */
-void hv_hcall_stats_show(struct seq_file *m)
+void hv_hcall_stats_snapshot(struct hv_hcall_snapshot *snap)
 {
-	u16 status[HV_STATUS_SLOTS];
-	s64 count[HV_STATUS_SLOTS];
 	unsigned long flags;
-	unsigned int i, n = 0;
+	unsigned int i;
 
+	BUILD_BUG_ON(ARRAY_SIZE(hv_call_stats) > ARRAY_SIZE(snap->call));
+	BUILD_BUG_ON(ARRAY_SIZE(snap->status) < HV_STATUS_SLOTS);
 	for (i = 0; i < ARRAY_SIZE(hv_call_stats); i++) {
 		struct hv_call_stats *cs = &hv_call_stats[i];
 
-		seq_printf(m, "call name=%s code=0x%x calls=%lld reps=%lld failures=%lld\n",
-			   cs->name, cs->code, atomic64_read(&cs->calls),
-			   atomic64_read(&cs->reps),
-			   atomic64_read(&cs->failures));
+		snap->call[i].name = cs->name;
+		snap->call[i].code = cs->code;
+		snap->call[i].calls = atomic64_read(&cs->calls);
+		snap->call[i].reps = atomic64_read(&cs->reps);
+		snap->call[i].failures = atomic64_read(&cs->failures);
 	}
+	snap->ncalls = i;
+	snap->nstatus = 0;
 	spin_lock_irqsave(&hv_status_seen_lock, flags);
 	for (i = 0; i < HV_STATUS_SLOTS && hv_status_seen[i].status; i++) {
-		status[n] = hv_status_seen[i].status;
-		count[n++] = atomic64_read(&hv_status_seen[i].count);
+		snap->status[i].status = hv_status_seen[i].status;
+		snap->status[i].count = atomic64_read(&hv_status_seen[i].count);
+		snap->nstatus++;
 	}
 	spin_unlock_irqrestore(&hv_status_seen_lock, flags);
-	for (i = 0; i < n; i++)
+	snap->deposit_calls = atomic64_read(&hv_deposit_calls);
+	snap->deposit_pages = atomic64_read(&hv_deposit_pages);
+	snap->deposit_deferred = atomic64_read(&hv_deposit_deferred);
+	snap->resumes = atomic64_read(&hv_resumes);
+	snap->pinned_leaked = atomic64_read(&hv_iommu_pinned_leaked_pages);
+	snap->unheld_frames = atomic64_read(&hv_iommu_unheld_frames);
+}
+
+/**
+ * hv_hcall_stats_show() - print the debugfs "stats" table
+ * @m: seq_file to print to.
+ *
+ * Context: process context (allocates).
+ */
+void hv_hcall_stats_show(struct seq_file *m)
+{
+	struct hv_hcall_snapshot *snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	unsigned int i;
+
+	if (!snap) {
+		seq_puts(m, "error: out of memory\n");
+		return;
+	}
+	hv_hcall_stats_snapshot(snap);
+	for (i = 0; i < snap->ncalls; i++)
+		seq_printf(m, "call name=%s code=0x%x calls=%lld reps=%lld failures=%lld\n",
+			   snap->call[i].name, snap->call[i].code,
+			   snap->call[i].calls, snap->call[i].reps,
+			   snap->call[i].failures);
+	for (i = 0; i < snap->nstatus; i++)
 		seq_printf(m, "status name=%s code=0x%x count=%lld\n",
-			   hv_status_name(status[i]), status[i], count[i]);
+			   hv_status_name(snap->status[i].status),
+			   snap->status[i].status, snap->status[i].count);
 	seq_printf(m, "deposits calls=%lld pages=%lld deferred=%lld\n",
-		   atomic64_read(&hv_deposit_calls),
-		   atomic64_read(&hv_deposit_pages),
-		   atomic64_read(&hv_deposit_deferred));
-	seq_printf(m, "resumes count=%lld\n", atomic64_read(&hv_resumes));
-	seq_printf(m, "pinned_leaked pages=%lld\n",
-		   atomic64_read(&hv_iommu_pinned_leaked_pages));
-	seq_printf(m, "unheld_frames count=%lld\n",
-		   atomic64_read(&hv_iommu_unheld_frames));
+		   snap->deposit_calls, snap->deposit_pages,
+		   snap->deposit_deferred);
+	seq_printf(m, "resumes count=%lld\n", snap->resumes);
+	seq_printf(m, "pinned_leaked pages=%lld\n", snap->pinned_leaked);
+	seq_printf(m, "unheld_frames count=%lld\n", snap->unheld_frames);
+	kfree(snap);
 }
 
 /*

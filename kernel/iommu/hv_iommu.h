@@ -31,6 +31,7 @@
 #include "hv_compat.h"
 #include "hv_direct.h"
 #include "hv_hcall.h"
+#include "hv_iommu_nl.h"
 #include "skip_parse.h"
 
 struct pci_dev;
@@ -91,6 +92,9 @@ enum hv_iommu_attach_mode {
  *	outside @lock (map_pages, unmap_pages) so that an unmap never comes
  *	back short for want of memory.
  * @bdf: the first device in the domain, for log lines ("" if none).
+ * @ev_calls: map (0) and unmap (1) calls not yet reported in a netlink
+ *	event (netlink.c coalesces them).
+ * @ev_bytes: the bytes those calls mapped or unmapped.
  */
 struct hv_iommu_domain {
 	struct iommu_domain domain;
@@ -112,6 +116,8 @@ struct hv_iommu_domain {
 	u64 next_map_id;
 	struct hv_iommu_mapping *reserve;
 	char bdf[16];
+	atomic64_t ev_calls[2];
+	atomic64_t ev_bytes[2];
 };
 
 /**
@@ -244,6 +250,10 @@ void hv_iommu_skip_cleanup(void);
 struct hv_skipped *hv_iommu_skipped_find(const char *bdf);
 void hv_iommu_skipped_record(const char *bdf, enum hv_iommu_skip_reason reason);
 void hv_iommu_skipped_show(struct seq_file *m);
+int hv_iommu_skip_list_set(const char *val);
+int hv_iommu_skip_list_get(char *buf, size_t len);
+bool hv_iommu_skipped_get(unsigned long index, char *bdf, size_t len,
+			  enum hv_iommu_skip_reason *reason);
 
 /**
  * struct hv_iommu_policy - what this kernel's role lets the driver do
@@ -274,6 +284,38 @@ int hv_hcall_unmap_device_gpa_pages(u32 id, u64 iova, u64 npages, gfp_t gfp,
 int hv_hcall_attach_device(u64 partition_id, u64 device_id, u64 logical_id,
 			   u16 *status);
 int hv_hcall_detach_device(u64 partition_id, u64 logical_id, u16 *status);
+
+/**
+ * struct hv_hcall_snapshot - the hypercall counters at one moment
+ * @call: per call code: name, TLFS code, calls, reps, failures.
+ * @ncalls: entries of @call used.
+ * @status: per non-success HV_STATUS seen: the code and how often.
+ * @nstatus: entries of @status used.
+ * @deposit_calls: HvCallDepositMemory calls.
+ * @deposit_pages: 4 KiB pages deposited.
+ * @deposit_deferred: deposits left to the workqueue (atomic callers).
+ * @resumes: time-slice returns re-issued.
+ * @pinned_leaked: RAM frames held because the hypervisor refused an unmap.
+ * @unheld_frames: frames still mapped after a refused unmap that could not
+ *	be held (no page reference to take).
+ */
+struct hv_hcall_snapshot {
+	struct {
+		const char *name;
+		u16 code;
+		s64 calls, reps, failures;
+	} call[32];
+	unsigned int ncalls;
+	struct {
+		u16 status;
+		s64 count;
+	} status[32];
+	unsigned int nstatus;
+	s64 deposit_calls, deposit_pages, deposit_deferred, resumes;
+	s64 pinned_leaked;
+	s64 unheld_frames;
+};
+void hv_hcall_stats_snapshot(struct hv_hcall_snapshot *snap);
 void hv_hcall_stats_show(struct seq_file *m);
 
 /* domain.c */
@@ -328,6 +370,17 @@ void hv_iommu_debugfs_init(void);
 void hv_iommu_debugfs_cleanup(void);
 void hv_iommu_debugfs_add_domain(struct hv_iommu_domain *hvdom);
 void hv_iommu_debugfs_remove_domain(struct hv_iommu_domain *hvdom);
+
+/* netlink.c: the "hv_iommu" generic netlink family (hv_nl.h for hv_vmm) */
+int hv_iommu_nl_init(void);
+void hv_iommu_nl_cleanup(void);
+void hv_iommu_nl_domain_event(int type, struct hv_iommu_domain *hvdom);
+void hv_iommu_nl_device_event(int type, struct hv_iommu_dev *hd,
+			      struct hv_iommu_domain *hvdom);
+void hv_iommu_nl_note_map(struct hv_iommu_domain *hvdom, bool map, u64 bytes);
+void hv_iommu_nl_skip_changed(void);
+void hv_iommu_nl_device_skipped(const char *bdf,
+				enum hv_iommu_skip_reason reason);
 
 /* resv.c */
 void hv_iommu_get_resv_regions(struct device *dev, struct list_head *head);

@@ -286,12 +286,15 @@ static int __init hv_iommu_init(void)
 		goto err_backend;
 	/* State is initialised (static); now make it visible. */
 	hv_iommu_debugfs_init();
+	ret = hv_iommu_nl_init();
+	if (ret)
+		goto err_debugfs;
 	ret = iommu_device_sysfs_add(&hv_iommu_device, NULL,
 				     hv_iommu_sysfs_groups, "%s",
 				     HV_IOMMU_NAME);
 	if (ret) {
 		pr_err("iommu_device_sysfs_add failed: %d\n", ret);
-		goto err_debugfs;
+		goto err_nl;
 	}
 	/* Probes the PCI devices present: they start in the identity domain. */
 	ret = iommu_device_register(&hv_iommu_device, &hv_iommu_ops, NULL);
@@ -304,6 +307,8 @@ static int __init hv_iommu_init(void)
 
 err_sysfs:
 	iommu_device_sysfs_remove(&hv_iommu_device);
+err_nl:
+	hv_iommu_nl_cleanup();
 err_debugfs:
 	hv_iommu_debugfs_cleanup();
 	hv_iommu_skip_cleanup();

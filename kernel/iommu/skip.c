@@ -227,8 +227,18 @@ enum hv_iommu_skip_reason hv_iommu_skip_check(struct pci_dev *pdev,
 	return reason;
 }
 
-/* pci_devs_to_skip: the boot list, replaced whole by a write. */
-static int hv_iommu_skip_set(const char *val, const struct kernel_param *kp)
+/**
+ * hv_iommu_skip_list_set() - replace the boot list (pci_devs_to_skip)
+ * @val: the new list, "(SSSS:BB:DD.F)(SSSS:BB:DD.F)..." (may be empty).
+ *
+ * The module parameter and the netlink skip-set command both come here;
+ * the other origins' entries stay.  Listeners get a skip-changed event.
+ *
+ * Context: process context; takes the PCI rescan lock and hv_skip_lock.
+ * Return: 0, -EINVAL for a malformed list (logged, nothing changed) or
+ * -ENOMEM (nothing changed).
+ */
+int hv_iommu_skip_list_set(const char *val)
 {
 	struct hv_skip_entry *e, *tmp;
 	struct hv_skip_error err = {};
@@ -274,6 +284,7 @@ static int hv_iommu_skip_set(const char *val, const struct kernel_param *kp)
 	}
 	mutex_unlock(&hv_skip_lock);
 	pci_unlock_rescan_remove();
+	hv_iommu_nl_skip_changed();
 out:
 	list_for_each_entry_safe(e, tmp, &fresh, list)
 		kfree(e);
@@ -281,7 +292,15 @@ out:
 	return ret;
 }
 
-static int hv_iommu_skip_get(char *buf, const struct kernel_param *kp)
+/**
+ * hv_iommu_skip_list_get() - format the boot list (pci_devs_to_skip)
+ * @buf: output, NUL-terminated.
+ * @len: size of @buf (bytes, at least 1).
+ *
+ * Context: process context (takes hv_skip_lock).
+ * Return: characters written, without the NUL.
+ */
+int hv_iommu_skip_list_get(char *buf, size_t len)
 {
 	struct hv_skip_entry *e;
 	int n = 0;
@@ -290,9 +309,21 @@ static int hv_iommu_skip_get(char *buf, const struct kernel_param *kp)
 	mutex_lock(&hv_skip_lock);
 	list_for_each_entry(e, &hv_skip_entries, list)
 		if (e->origin == HV_SKIP_ORIGIN_BOOT)
-			n += hv_skip_format(buf + n, PAGE_SIZE - 1 - n,
-					    &e->m.bdf, 1);
+			n += hv_skip_format(buf + n, len - 1 - n, &e->m.bdf, 1);
 	mutex_unlock(&hv_skip_lock);
+	buf[n] = '\0';
+	return n;
+}
+
+static int hv_iommu_skip_set(const char *val, const struct kernel_param *kp)
+{
+	return hv_iommu_skip_list_set(val);
+}
+
+static int hv_iommu_skip_get(char *buf, const struct kernel_param *kp)
+{
+	int n = hv_iommu_skip_list_get(buf, PAGE_SIZE - 1);
+
 	buf[n++] = '\n';
 	return n;
 }
@@ -572,9 +603,11 @@ int hv_iommu_skip_change(const struct hv_skip_match *m,
 	}
 	mutex_unlock(&hv_skip_lock);
 	/* Each change once in the log; an add that changes nothing is silent. */
-	if (!ret && changed)
+	if (!ret && changed) {
 		pr_info("skip list: %s %s (%s)\n", add ? "added" : "removed",
 			name, hv_skip_origin_names[add ? origin : old_origin]);
+		hv_iommu_nl_skip_changed();
+	}
 out:
 	pci_unlock_rescan_remove();
 	kfree(fresh);
@@ -616,6 +649,7 @@ static int hv_skip_bus_notify(struct notifier_block *nb, unsigned long action,
 	struct pci_dev *pdev = to_pci_dev(data);
 	int segment = pci_domain_nr(pdev->bus);
 	struct hv_skip_entry *e, *tmp;
+	bool removed = false;
 
 	if (action != BUS_NOTIFY_REMOVED_DEVICE ||
 	    READ_ONCE(hv_skip_reprobe_task) == current)
@@ -630,8 +664,11 @@ static int hv_skip_bus_notify(struct notifier_block *nb, unsigned long action,
 		list_del(&e->list);
 		hv_skip_count--;
 		kfree(e);
+		removed = true;
 	}
 	mutex_unlock(&hv_skip_lock);
+	if (removed)
+		hv_iommu_nl_skip_changed();
 	return NOTIFY_DONE;
 }
 
@@ -708,6 +745,37 @@ void hv_iommu_skipped_record(const char *bdf, enum hv_iommu_skip_reason reason)
 	if (found)
 		found->reason = reason;
 	mutex_unlock(&hv_skip_lock);
+	if (reason != HV_IOMMU_SKIP_NONE)
+		hv_iommu_nl_device_skipped(bdf, reason);
+}
+
+/**
+ * hv_iommu_skipped_get() - one record of the debugfs "skipped" table
+ * @index: its position (0 first), in the order of the table.
+ * @bdf: output, the device's SSSS:BB:DD.F.
+ * @len: size of @bdf (bytes).
+ * @reason: output, why it was declined.
+ *
+ * Context: process context (takes hv_skip_lock).
+ * Return: true, or false past the end.
+ */
+bool hv_iommu_skipped_get(unsigned long index, char *bdf, size_t len,
+			  enum hv_iommu_skip_reason *reason)
+{
+	struct hv_skipped *s;
+	bool found = false;
+
+	mutex_lock(&hv_skip_lock);
+	list_for_each_entry(s, &hv_skipped_list, list) {
+		if (index--)
+			continue;
+		strscpy(bdf, s->bdf, len);
+		*reason = s->reason;
+		found = true;
+		break;
+	}
+	mutex_unlock(&hv_skip_lock);
+	return found;
 }
 
 /**

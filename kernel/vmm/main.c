@@ -32,6 +32,7 @@ static int __init hv_vmm_init(void)
 	hv_vmm_debugfs_dir = debugfs_create_dir("hv_vmm", NULL);
 	hv_vmm_synic_debugfs_init(hv_vmm_debugfs_dir);
 	hv_vmm_mmio_debugfs_init(hv_vmm_debugfs_dir);
+	hv_vmm_nl_register();
 	pr_info("ready, %s backend\n", hv_iommu_backend->name);
 	return 0;
 
@@ -44,6 +45,7 @@ module_init(hv_vmm_init);
 static void __exit hv_vmm_exit(void)
 {
 	/* First: no reader may see the state being torn down. */
+	hv_vmm_nl_unregister();
 	debugfs_remove_recursive(hv_vmm_debugfs_dir);
 	hv_vmm_dev_unregister();
 	hv_vmm_synic_exit();

@@ -22,6 +22,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "hv_iommu_nl.h"
+#include "hv_nl.h"
 #include "hv_vmm.h"
 
 DEFINE_XARRAY(hv_vmm_partitions);
@@ -60,6 +62,9 @@ static void hv_vmm_partition_release(struct kref *ref)
 		ret = hv_vmm_hv_withdraw_memory(pt->id);
 	if (!ret)
 		ret = hv_vmm_hv_delete_partition(pt->id);
+	if (!ret)
+		hv_iommu_nl_partition_event(HV_IOMMU_EVENT_PARTITION_DELETED,
+					    pt->id);
 	if (ret)
 		pr_err("partition %llu: teardown stopped (%d); the hypervisor keeps it\n",
 		       pt->id, ret);
@@ -200,6 +205,7 @@ long hv_vmm_partition_create(void __user *arg)
 	}
 	hv_vmm_partition_debugfs_init(pt);
 	fd_install(fd, file);
+	hv_iommu_nl_partition_event(HV_IOMMU_EVENT_PARTITION_CREATED, pt->id);
 	return fd;
 
 err_erase:

@@ -40,6 +40,10 @@
 #include <linux/seq_file.h>
 #include <linux/smp.h>
 #include <linux/topology.h>
+#include <net/genetlink.h>
+
+#include "hv_iommu_nl.h"
+#include "hv_nl.h"
 
 /* The SynIC resources shown in debugfs, in setup order. */
 enum hv_vmm_synic_res {
@@ -419,6 +423,88 @@ static int hv_vmm_synic_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hv_vmm_synic);
+
+/*
+ * netlink synic-get: one message per CPU and resource, the fields of the
+ * debugfs line, an attribute left out where debugfs prints "-".
+ * cb->args[0]: the next CPU.
+ */
+static int hv_vmm_synic_nl_fill(struct sk_buff *skb, unsigned int cpu,
+				int res, const struct hv_vmm_synic_view *v)
+{
+	struct hv_vmm_synic_cpu *c = per_cpu_ptr(&hv_vmm_synic, cpu);
+	bool sint = res >= HV_VMM_SYNIC_SINT0;
+	bool known = v->online && (v->readable || res == HV_VMM_SYNIC_SCONTROL);
+	u64 val = v->msr[res];
+
+	if (nla_put_u32(skb, HV_IOMMU_A_SYNIC_CPU, cpu) ||
+	    nla_put_string(skb, HV_IOMMU_A_SYNIC_RESOURCE,
+			   hv_vmm_synic_res[res].name) ||
+	    nla_put_u32(skb, HV_IOMMU_A_SYNIC_OWNER,
+			hv_vmm_synic_policy->owner[res]) ||
+	    nla_put_u8(skb, HV_IOMMU_A_SYNIC_ONLINE, v->online))
+		return -EMSGSIZE;
+	if (known && sint &&
+	    (nla_put_u8(skb, HV_IOMMU_A_SYNIC_ENABLED, !(val & HV_SINT_MASKED)) ||
+	     nla_put_u8(skb, HV_IOMMU_A_SYNIC_MASKED, !!(val & HV_SINT_MASKED)) ||
+	     nla_put_u32(skb, HV_IOMMU_A_SYNIC_VECTOR,
+			 val & HV_SINT_VECTOR_MASK)))
+		return -EMSGSIZE;
+	if (known && !sint &&
+	    nla_put_u8(skb, HV_IOMMU_A_SYNIC_ENABLED, !!(val & HV_SYNIC_ENABLE)))
+		return -EMSGSIZE;
+	if (known && !sint && res != HV_VMM_SYNIC_SCONTROL &&
+	    nla_put_u64_64bit(skb, HV_IOMMU_A_SYNIC_PAGE,
+			      val & HV_SYNIC_PAGE_MASK, HV_IOMMU_A_PAD))
+		return -EMSGSIZE;
+	if ((res == HV_VMM_SYNIC_SINT0 || res == HV_VMM_SYNIC_SINT5) &&
+	    nla_put_u64_64bit(skb, HV_IOMMU_A_SYNIC_DELIVERED,
+			      READ_ONCE(c->delivered[res]), HV_IOMMU_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * hv_vmm_synic_nl_dump() - netlink synic-get, a dump step
+ * @skb: the dump's buffer.
+ * @cb: the dump's state; args[0] is the next CPU.
+ *
+ * A CPU's resources go out whole in one step (or in the next).
+ *
+ * Context: process context (IPIs to read the MSRs).
+ * Return: @skb->len, 0 when done.
+ */
+int hv_vmm_synic_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hv_vmm_synic_view v;
+	unsigned int cpu;
+	int res, len;
+	void *hdr;
+
+	for (cpu = cb->args[0]; cpu < nr_cpu_ids; cpu++) {
+		if (!cpu_possible(cpu))
+			continue;
+		memset(&v, 0, sizeof(v));
+		cpus_read_lock();
+		if (cpu_online(cpu))
+			smp_call_function_single(cpu, hv_vmm_synic_read_view,
+						 &v, 1);
+		cpus_read_unlock();
+		len = skb->len;
+		for (res = 0; res < HV_VMM_SYNIC_NR_RES; res++) {
+			hdr = hv_iommu_nl_dump_msg(skb, cb,
+						   HV_IOMMU_CMD_SYNIC_GET);
+			if (!hdr || hv_vmm_synic_nl_fill(skb, cpu, res, &v)) {
+				nlmsg_trim(skb, skb->data + len);
+				cb->args[0] = cpu;
+				return skb->len;
+			}
+			genlmsg_end(skb, hdr);
+		}
+	}
+	cb->args[0] = cpu;
+	return skb->len;
+}
 
 /**
  * hv_vmm_synic_debugfs_init() - create "synic" in the driver's directory

@@ -280,6 +280,13 @@ void hv_vmm_devices_release(struct hv_vmm_partition *pt);
 int hv_vmm_synic_init(void);
 void hv_vmm_synic_exit(void);
 void hv_vmm_synic_debugfs_init(struct dentry *dir);
+struct sk_buff;
+struct netlink_callback;
+int hv_vmm_synic_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* netlink.c */
+void hv_vmm_nl_register(void);
+void hv_vmm_nl_unregister(void);
 
 /* Must be called for every intercept message that arrives in SINT0. */
 void hv_vmm_intercept_arrived(const struct hv_message *msg);

@@ -380,7 +380,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		case 'i': opt->iova = parse_size(optarg, "iova"); break;
 		case 'c':
 			chunks = parse_size(optarg, "chunk count");
-			if (chunks < 1 || chunks > 65536)
+			/* vfio_iommu_type1.dma_entry_limit bounds it too */
+			if (chunks < 1 || chunks > (1u << 20))
 				die(0, "bad chunk count '%s'", optarg);
 			opt->chunks = (unsigned int)chunks;
 			break;

@@ -184,21 +184,27 @@ def test_capture_reads_back_the_same(tmp_path):
         assert back.stdout == live.stdout, (args, live.stdout, back.stdout)
 
 
+def hvctl_debugfs(*args):
+    """hvctl reading debugfs, not the netlink family (which needs no debugfs)."""
+    return subprocess.run(["hvctl"] + [str(a) for a in args], capture_output=True, text=True,
+                          timeout=60, env=dict(os.environ, HVCTL_SOURCE="debugfs"))
+
+
 def test_status_without_debugfs_shows_sysfs_facts():
     """debugfs unmounted: status shows backend, attach_mode and the skip
     list from sysfs, warns what is missing, exits 0; JSON has nulls."""
     assert subprocess.run(["umount", "/sys/kernel/debug"]).returncode == 0
     try:
-        p = hvtest.hvctl("status")
+        p = hvctl_debugfs("status")
         assert p.returncode == 0, p.stderr
         assert p.stderr.startswith("hvctl: warning: debugfs is not mounted on /sys/kernel/debug"), p.stderr
         assert "backend" in p.stdout and hvtest.read_text("/sys/class/iommu/hv_iommu/backend").strip() in p.stdout
-        doc = json.loads(hvtest.hvctl("status", "--json").stdout)
+        doc = json.loads(hvctl_debugfs("status", "--json").stdout)
         assert doc["status"]["attach_mode"] == hvtest.param("attach_mode")
         assert doc["status"]["paging_domains"] is None and doc["calls"] is None, doc
-        p = hvtest.hvctl("skip", "list")
+        p = hvctl_debugfs("skip", "list")
         assert p.returncode == 0 and "not shown" in p.stderr, p
-        p = hvtest.hvctl("list-domains")
+        p = hvctl_debugfs("list-domains")
         assert p.returncode == 1
         assert "debugfs is not mounted" in one_error_line(p)
     finally:
