@@ -154,7 +154,7 @@ static u64 hv_pte_nth(u64 pte, u64 off)
 /* [@ipfn, + one block) lies in [@ipfn, @end) and starts a block. */
 static bool hv_block_within(unsigned long ipfn, unsigned long end)
 {
-	return !(ipfn & (HV_STORE_BLOCK_PAGES - 1)) &&
+	return !(ipfn & (HV_STORE_BLOCK_PAGES - 1)) && ipfn < end &&
 	       end - ipfn >= HV_STORE_BLOCK_PAGES;
 }
 

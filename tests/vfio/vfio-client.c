@@ -72,6 +72,8 @@ struct options {
 	uint64_t iova;
 	unsigned int chunks;
 	int hugepages;			/* 1: MADV_HUGEPAGE, -1: MADV_NOHUGEPAGE */
+	int fragment;			/* every page its own physical run */
+	int hugetlb;			/* MAP_HUGETLB (2 MiB hugetlbfs pages) */
 	int partition;
 	int close_partition_first;
 	int expect_map_fail;
@@ -107,6 +109,11 @@ static void usage(FILE *f)
 "  -H, --hugepages           madvise(MADV_HUGEPAGE) the buffer (THP)\n"
 "  -N, --no-hugepages        madvise(MADV_NOHUGEPAGE): 4 KiB pages only, even\n"
 "                            with THP \"always\"\n"
+"      --fragment            4 KiB pages, faulted even ones first, then odd\n"
+"                            ones, so that no two IOVA neighbours get\n"
+"                            neighbouring frames (memory of a long-running host)\n"
+"      --hugetlb             back the buffer with 2 MiB hugetlbfs pages\n"
+"                            (MAP_HUGETLB; needs vm.nr_hugepages)\n"
 "  -e, --expect FILE         write \"0xIOVA 0xPFN\" for every 4K page\n"
 "  -p, --partition           act as a VMM: a guest partition via /dev/hv_vmm,\n"
 "                            direct attach asked for on it, the buffer as its\n"
@@ -407,6 +414,8 @@ enum {
 	OPT_AFTER_ALSO_GONE,
 	OPT_CLOSE_PARTITION_FIRST,
 	OPT_AFTER_PARTITION_CLOSE,
+	OPT_FRAGMENT,
+	OPT_HUGETLB,
 };
 
 static void parse_args(int argc, char **argv, struct options *opt)
@@ -418,6 +427,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "chunks",		required_argument, NULL, 'c' },
 		{ "hugepages",		no_argument,	   NULL, 'H' },
 		{ "no-hugepages",	no_argument,	   NULL, 'N' },
+		{ "fragment",		no_argument,	   NULL, OPT_FRAGMENT },
+		{ "hugetlb",		no_argument,	   NULL, OPT_HUGETLB },
 		{ "expect",		required_argument, NULL, 'e' },
 		{ "partition",		no_argument,	   NULL, 'p' },
 		{ "before-set-iommu",	required_argument, NULL, OPT_BEFORE_SET_IOMMU },
@@ -464,6 +475,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			break;
 		case 'H': opt->hugepages = 1; break;
 		case 'N': opt->hugepages = -1; break;
+		case OPT_FRAGMENT: opt->fragment = 1; opt->hugepages = -1; break;
+		case OPT_HUGETLB: opt->hugetlb = 1; break;
 		case 'e': opt->expect_file = optarg; break;
 		case 'p': opt->partition = 1; break;
 		case OPT_BEFORE_SET_IOMMU: opt->before_set_iommu = optarg; break;
@@ -611,9 +624,11 @@ int main(int argc, char **argv)
 	/* The buffer: 2 MiB aligned so that THP can back it whole. */
 	alloc = opt.size + (opt.hugepages > 0 ? HUGE_2M : 0);
 	buf = mmap(NULL, alloc, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		   MAP_PRIVATE | MAP_ANONYMOUS |
+		   (opt.hugetlb ? MAP_HUGETLB : 0), -1, 0);
 	if (buf == MAP_FAILED)
-		die(errno, "mmap %zu bytes", alloc);
+		die(errno, "mmap %zu bytes%s", alloc,
+		    opt.hugetlb ? " of hugetlbfs pages" : "");
 	if (opt.hugepages > 0) {
 		buf = (char *)(((uintptr_t)buf + HUGE_2M - 1) & ~(HUGE_2M - 1));
 		if (madvise(buf, opt.size, MADV_HUGEPAGE))
@@ -621,8 +636,13 @@ int main(int argc, char **argv)
 	} else if (opt.hugepages < 0 && madvise(buf, opt.size, MADV_NOHUGEPAGE)) {
 		die(errno, "madvise(MADV_NOHUGEPAGE)");
 	}
-	/* Touch every page so each has its own frame (not the zero page). */
-	for (p = buf; p < buf + opt.size; p += PAGE_4K)
+	/*
+	 * Touch every page so each has its own frame (not the zero page);
+	 * fragmented: the even pages first, then the odd ones.
+	 */
+	for (p = buf; p < buf + opt.size; p += PAGE_4K * (opt.fragment + 1))
+		*(volatile char *)p = 1;
+	for (p = buf + PAGE_4K; opt.fragment && p < buf + opt.size; p += 2 * PAGE_4K)
 		*(volatile char *)p = 1;
 	if (pt >= 0) {
 		struct hv_vmm_user_mem_region mem = {
