@@ -46,6 +46,9 @@ struct seq_file;
 /* Pages deposited per HV_STATUS_INSUFFICIENT_MEMORY, and how often in a row. */
 #define HV_IOMMU_DEPOSIT_PAGES	256
 #define HV_IOMMU_DEPOSIT_TRIES	8
+/* Deposits ahead of need: topped up to HIGH pages when below LOW. */
+#define HV_IOMMU_DEPOSIT_LOW	64
+#define HV_IOMMU_DEPOSIT_HIGH	512
 
 enum hv_iommu_kind {
 	HV_IOMMU_KIND_IDENTITY,
@@ -90,6 +93,7 @@ enum hv_iommu_attach_mode {
  * @nr_mappings: number of mappings (HV_PTE_START pages among those).
  * @nr_pending: pages among those the hypervisor does not map yet
  *	(@hv_created but not replayed, or a map hypercall in flight).
+ * @nr_blocks: 2 MiB IOVA blocks with an entry (leaf or whole).
  * @spare: a spare leaf for expanding a whole block (a partial unmap), filled
  *	outside @lock so that an unmap never comes back short for want of
  *	memory in the common case.
@@ -112,6 +116,7 @@ struct hv_iommu_domain {
 	u64 mapped_bytes;
 	u64 nr_mappings;
 	u64 nr_pending;
+	u64 nr_blocks;
 	u64 *spare;
 	char bdf[16];
 };
@@ -289,6 +294,7 @@ int hv_hcall_attach_device(u64 partition_id, u64 device_id, u64 logical_id,
 			   u16 *status);
 int hv_hcall_detach_device(u64 partition_id, u64 logical_id, u16 *status);
 void hv_hcall_stats_show(struct seq_file *m);
+void hv_hcall_deposit_need(long pages, gfp_t gfp);
 
 /* domain.c */
 extern struct hv_iommu_domain hv_iommu_identity;
@@ -329,6 +335,7 @@ bool hv_store_next(struct hv_iommu_domain *hvdom, unsigned long *ipfn,
 void hv_store_trim(struct hv_iommu_domain *hvdom, unsigned long first,
 		   unsigned long last);
 bool hv_store_spare_fill(struct hv_iommu_domain *hvdom, gfp_t gfp);
+long hv_store_leaves(void);
 void hv_store_destroy(struct hv_iommu_domain *hvdom);
 
 /* mapping.c */

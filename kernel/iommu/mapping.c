@@ -329,7 +329,7 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 	unsigned long flags;
 	u32 domid, map_flags;
 	unsigned int tries;
-	u64 pte, done;
+	u64 pte, done, blocks;
 	u16 status;
 	bool issue;
 	int ret;
@@ -354,8 +354,10 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 		spin_lock_irqsave(&hvdom->lock, flags);
 		issue = hvdom->mode == HV_IOMMU_MODE_DOMAIN;
 		domid = hvdom->id;
+		blocks = hvdom->nr_blocks;
 		ret = hv_map_insert(hvdom, HV_PFN(iova), HV_PAGES(size),
 				    pte | (issue ? HV_PTE_BUSY : 0));
+		blocks = hvdom->nr_blocks - blocks;
 		spin_unlock_irqrestore(&hvdom->lock, flags);
 		if (ret != -ENOMEM || tries == 2)
 			break;
@@ -366,6 +368,9 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 		*mapped = size;
 		return 0;
 	}
+	/* The hypervisor's leaf tables for the blocks new to it, ahead. */
+	if (blocks)
+		hv_hcall_deposit_need(blocks, gfp);
 
 	ret = hv_hcall_map_device_gpa_pages(domid, iova, HV_PFN(paddr),
 					    HV_PAGES(size), map_flags, gfp,
@@ -580,8 +585,9 @@ static u64 hv_unmap_stretch(struct hv_iommu_domain *hvdom, unsigned long *ipfn,
 static void hv_unmap_sync(struct hv_iommu_domain *hvdom, unsigned long first,
 			  unsigned long last, gfp_t gfp)
 {
+	u64 n, done, pfn = 0, blocks_in = READ_ONCE(hvdom->nr_blocks);
 	unsigned long ipfn = first, s = 0, flags;
-	u64 n, done, pfn = 0;
+	long blocks;
 	u16 status;
 	int ret;
 
@@ -605,7 +611,12 @@ static void hv_unmap_sync(struct hv_iommu_domain *hvdom, unsigned long first,
 	} while (ipfn <= last);
 	spin_lock_irqsave(&hvdom->lock, flags);
 	hv_store_trim(hvdom, first, last);
+	/* Blocks gone from a device domain: their leaf tables are free again. */
+	blocks = hvdom->mode == HV_IOMMU_MODE_DOMAIN ?
+		 (long)(blocks_in - hvdom->nr_blocks) : 0;
 	spin_unlock_irqrestore(&hvdom->lock, flags);
+	if (blocks > 0)
+		hv_hcall_deposit_need(-blocks, gfp);
 }
 
 /**

@@ -27,6 +27,36 @@
 
 #define HV_STORE_LEAF_BYTES	(HV_STORE_BLOCK_PAGES * sizeof(u64))
 
+/* Leaves allocated, all domains (debugfs stats "store"). */
+static atomic_long_t hv_store_nr_leaves = ATOMIC_LONG_INIT(0);
+
+/**
+ * hv_store_leaves() - leaves allocated by all domains' tables
+ *
+ * Context: any.
+ * Return: the count; each is HV_STORE_LEAF_BYTES (4 KiB).
+ */
+long hv_store_leaves(void)
+{
+	return atomic_long_read(&hv_store_nr_leaves);
+}
+
+static u64 *hv_store_leaf_alloc(gfp_t gfp)
+{
+	u64 *leaf = kzalloc(HV_STORE_LEAF_BYTES, gfp | __GFP_NOWARN);
+
+	if (leaf)
+		atomic_long_inc(&hv_store_nr_leaves);
+	return leaf;
+}
+
+static void hv_store_leaf_free(u64 *leaf)
+{
+	if (leaf)
+		atomic_long_dec(&hv_store_nr_leaves);
+	kfree(leaf);
+}
+
 static unsigned long hv_store_block(unsigned long ipfn)
 {
 	return ipfn >> HV_STORE_BLOCK_SHIFT;
@@ -130,6 +160,7 @@ static int hv_store_put(struct hv_iommu_domain *hvdom, unsigned long block,
 
 	if (xa_is_err(old))
 		return xa_err(old);
+	hvdom->nr_blocks += !old - !entry;
 	c->valid = false;
 	return 0;
 }
@@ -171,7 +202,7 @@ static int hv_store_leaf(struct hv_iommu_domain *hvdom, unsigned long ipfn,
 
 	/* The spare is normally filled outside the lock; else try now. */
 	if (!leaf)
-		leaf = kzalloc(HV_STORE_LEAF_BYTES, GFP_ATOMIC | __GFP_NOWARN);
+		leaf = hv_store_leaf_alloc(GFP_ATOMIC);
 	if (!leaf)
 		return -ENOMEM;
 	hvdom->spare = leaf;
@@ -264,7 +295,8 @@ void hv_store_trim(struct hv_iommu_domain *hvdom, unsigned long first,
 		if (xa_is_value(e) || memchr_inv(e, 0, HV_STORE_LEAF_BYTES))
 			continue;
 		xa_erase(&hvdom->store, block);
-		kfree(e);
+		hvdom->nr_blocks--;
+		hv_store_leaf_free(e);
 	}
 }
 
@@ -282,7 +314,7 @@ bool hv_store_spare_fill(struct hv_iommu_domain *hvdom, gfp_t gfp)
 
 	if (READ_ONCE(hvdom->spare))
 		return true;
-	leaf = kzalloc(HV_STORE_LEAF_BYTES, gfp | __GFP_NOWARN);
+	leaf = hv_store_leaf_alloc(gfp);
 	if (!leaf)
 		return false;
 	spin_lock_irqsave(&hvdom->lock, flags);
@@ -291,7 +323,7 @@ bool hv_store_spare_fill(struct hv_iommu_domain *hvdom, gfp_t gfp)
 		leaf = NULL;
 	}
 	spin_unlock_irqrestore(&hvdom->lock, flags);
-	kfree(leaf);
+	hv_store_leaf_free(leaf);
 	return true;
 }
 
@@ -308,10 +340,11 @@ void hv_store_destroy(struct hv_iommu_domain *hvdom)
 
 	xa_for_each(&hvdom->store, block, e)
 		if (!xa_is_value(e))
-			kfree(e);
+			hv_store_leaf_free(e);
 	xa_destroy(&hvdom->store);
-	kfree(hvdom->spare);
+	hv_store_leaf_free(hvdom->spare);
 	hvdom->spare = NULL;
+	hvdom->nr_blocks = 0;
 	hvdom->mapped_bytes = 0;
 	hvdom->nr_mappings = 0;
 	hvdom->nr_pending = 0;
