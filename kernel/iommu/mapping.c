@@ -25,6 +25,7 @@
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -107,6 +108,54 @@ static void hv_map_undo_hv(struct hv_iommu_domain *hvdom, unsigned long iova,
 }
 
 /*
+ * The System RAM resource the last RAM run was found in (inclusive bytes;
+ * empty at first): region_intersects() walks the whole resource tree, once
+ * per run, which on fragmented memory (a run per page) was a good part of
+ * the map path.  A run inside it is RAM without a walk; anything else is
+ * walked.  RAM does not turn into MMIO under a pinned page.
+ */
+static DEFINE_SEQLOCK(hv_ram_lock);
+static phys_addr_t hv_ram_start = 1, hv_ram_end;
+
+static bool hv_ram_cached(phys_addr_t pa, phys_addr_t last)
+{
+	unsigned int seq;
+	bool in;
+
+	do {
+		seq = read_seqbegin(&hv_ram_lock);
+		in = hv_ram_start <= pa && last <= hv_ram_end;
+	} while (read_seqretry(&hv_ram_lock, seq));
+	return in;
+}
+
+static int hv_ram_res_find(struct resource *res, void *arg)
+{
+	struct resource *want = arg;
+
+	if (res->start > want->start || res->end < want->end)
+		return 0;
+	want->start = res->start;
+	want->end = res->end;
+	return 1;
+}
+
+static void hv_ram_cache_fill(phys_addr_t pa, phys_addr_t last)
+{
+	struct resource r = { .start = pa, .end = last };
+	unsigned long flags;
+
+	if (walk_iomem_res_desc(IORES_DESC_NONE,
+				IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
+				U64_MAX, &r, hv_ram_res_find) != 1)
+		return;
+	write_seqlock_irqsave(&hv_ram_lock, flags);
+	hv_ram_start = r.start;
+	hv_ram_end = r.end;
+	write_sequnlock_irqrestore(&hv_ram_lock, flags);
+}
+
+/*
  * The map flags for a run: RAM is mapped cached, MMIO (a peer device's BAR
  * that a VMM maps for peer-to-peer, or anything with IOMMU_MMIO) uncached,
  * as Hyper-V maps MMIO.  No mapping is executable, so IOMMU_NOEXEC always
@@ -114,10 +163,18 @@ static void hv_map_undo_hv(struct hv_iommu_domain *hvdom, unsigned long iova,
  */
 static int hv_map_flags(phys_addr_t paddr, size_t size, int prot, u32 *flags)
 {
+	int ram;
+
 	*flags = HV_MAP_GPA_READABLE |
 		 (prot & IOMMU_WRITE ? HV_MAP_GPA_WRITABLE : 0);
-	switch (region_intersects(paddr, size, IORESOURCE_SYSTEM_RAM,
-				  IORES_DESC_NONE)) {
+	ram = REGION_INTERSECTS;
+	if (!hv_ram_cached(paddr, paddr + size - 1)) {
+		ram = region_intersects(paddr, size, IORESOURCE_SYSTEM_RAM,
+					IORES_DESC_NONE);
+		if (ram == REGION_INTERSECTS)
+			hv_ram_cache_fill(paddr, paddr + size - 1);
+	}
+	switch (ram) {
 	case REGION_INTERSECTS:
 		if (prot & IOMMU_MMIO)
 			*flags |= HV_MAP_GPA_NOT_CACHED;

@@ -365,6 +365,13 @@ static u16 hv_sim_block_add(struct hv_sim_device_domain *domain,
 	return status;
 }
 
+/*
+ * The RAM range the last device-domain map found, kept across calls (a map
+ * per page on fragmented memory would otherwise walk the resource tree per
+ * call); under hv_sim.lock.  Pinned RAM does not go away.
+ */
+static unsigned long hv_sim_ram_start, hv_sim_ram_end;
+
 /* The last RAM and BAR ranges a map found, for runs of frames. */
 struct hv_sim_frame_cache {
 	unsigned long ram_start, ram_end;
@@ -436,7 +443,8 @@ static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
 u16 hv_sim_map_device_gpa_pages(struct hv_sim_call *call)
 {
 	const struct hv_input_map_device_gpa_pages *in = call->input;
-	struct hv_sim_frame_cache fc = {};
+	struct hv_sim_frame_cache fc = { .ram_start = hv_sim_ram_start,
+					 .ram_end = hv_sim_ram_end };
 	struct hv_sim_block_batch bb = {};
 	struct hv_sim_device_domain *domain;
 	XA_STATE(xas, NULL, 0);
@@ -480,6 +488,8 @@ u16 hv_sim_map_device_gpa_pages(struct hv_sim_call *call)
 	/* Frees a node allocated and not used (no error left: returns false). */
 	xas_nomem(&xas, GFP_ATOMIC);
 	hv_sim_block_flush(domain, &bb);
+	hv_sim_ram_start = fc.ram_start;
+	hv_sim_ram_end = fc.ram_end;
 	call->rep_next = i;
 	return status;
 }
