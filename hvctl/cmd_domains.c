@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -371,50 +373,180 @@ const size_t mappings_ncols = sizeof(mappings_cols) / sizeof(mappings_cols[0]);
 static const int mappings_defs[] = { MC_IOVA, MC_SIZE, MC_PHYS, MC_PERM };
 static const int mappings_json_defs[] = { MC_IOVA_FIRST, MC_IOVA_LAST, MC_SIZE, MC_PHYS, MC_PERM };
 
+/*
+ * The mappings are written straight to the stream, one line each, in the
+ * layout libsmartcols gives the other tables (the columns have absolute,
+ * strict widths, so that is fixed): a million lines cost about what cat
+ * does, with no per-line allocation and nothing kept.
+ */
 struct mapping_ctx {
-	struct tstream ts;
 	const struct colsel *sel;
 	const struct outopts *o;
+	FILE *out;
+	size_t lines;
+	size_t batch;		/* lines between flushes */
+	char *pend;		/* lines not written yet (dropped on an error) */
+	size_t len, cap;
+	unsigned width[COLSEL_MAX];
+	uint64_t size_cached;	/* format_size of the last size seen */
+	char size_text[16];
+	char pre[COLSEL_MAX][40];	/* JSON and pairs: text before a cell */
+	const char *post[COLSEL_MAX];	/* and after it */
 };
 
-/* debugfs_foreach_mapping callback: one table line per mapping. */
+/* "0x" and 16 hex digits of V at P; returns the end. */
+static char *put_hex(char *p, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	*p++ = '0';
+	*p++ = 'x';
+	for (i = 15; i >= 0; i--)
+		p[15 - i] = digits[(v >> (4 * i)) & 0xf];
+	return p + 16;
+}
+
+/* Cell I (a mappings_cols index) of M into BUF; returns its length. */
+static size_t mapping_cell(struct mapping_ctx *ctx, int id, const struct mapping *m, char *buf)
+{
+	char *p = buf;
+
+	switch (id) {
+	case MC_IOVA:
+		p = put_hex(p, m->first);
+		*p++ = '-';
+		p = put_hex(p, m->last);
+		break;
+	case MC_IOVA_FIRST:
+		p = put_hex(p, m->first);
+		break;
+	case MC_IOVA_LAST:
+		p = put_hex(p, m->last);
+		break;
+	case MC_SIZE:
+		if (ctx->o->json || ctx->o->bytes)
+			return (size_t)sprintf(buf, "%" PRIu64, mapping_size(m));
+		if (mapping_size(m) != ctx->size_cached || !ctx->size_text[0]) {
+			ctx->size_cached = mapping_size(m);
+			format_size(ctx->size_cached, ctx->size_text, sizeof(ctx->size_text));
+		}
+		return (size_t)sprintf(buf, "%s", ctx->size_text);
+	case MC_PHYS:
+		p = put_hex(p, m->phys);
+		break;
+	case MC_PERM:
+		p += sprintf(p, "%s", mapping_perm_str(m->perm));
+		break;
+	}
+	return (size_t)(p - buf);
+}
+
+/* JSON and pairs: the key and quotes around each cell, made once. */
+static void mapping_keys(struct mapping_ctx *ctx)
+{
+	size_t i, k;
+
+	for (i = 0; i < ctx->sel->n; i++) {
+		const struct colinfo *c = &mappings_cols[ctx->sel->id[i]];
+		int quote = !ctx->o->json || c->json_type != SCOLS_JSON_NUMBER;
+		char *p = ctx->pre[i];
+
+		if (ctx->o->json) {
+			p += sprintf(p, "%s\"%s\": %s", i ? ", " : "    { ",
+				     c->json_name ? c->json_name : c->name, quote ? "\"" : "");
+			for (k = 0; ctx->pre[i][k]; k++)
+				ctx->pre[i][k] = (char)tolower((unsigned char)ctx->pre[i][k]);
+		} else {
+			sprintf(p, "%s%s=\"", i ? " " : "", c->name);
+		}
+		ctx->post[i] = quote ? "\"" : "";
+	}
+}
+
+/* Appends TEXT (LEN bytes) as cell I of a table line at P; returns the end. */
+static char *put_cell(const struct mapping_ctx *ctx, size_t i, char *p, const char *text, size_t len)
+{
+	const struct colinfo *c = &mappings_cols[ctx->sel->id[i]];
+	size_t pad = ctx->width[i] > len ? ctx->width[i] - len : 0;
+	int last = i + 1 == ctx->sel->n;
+
+	if (i)
+		*p++ = ' ';
+	if (ctx->o->raw) {
+		pad = 0;
+	} else if (c->flags & SCOLS_FL_RIGHT) {
+		memset(p, ' ', pad);
+		p += pad;
+		pad = 0;
+	} else if (last) {
+		pad = 0;	/* no trailing blanks */
+	}
+	memcpy(p, text, len);
+	p += len;
+	memset(p, ' ', pad);
+	return p + pad;
+}
+
+/* The header line of a table at P; returns the end. */
+static char *mapping_header(const struct mapping_ctx *ctx, char *p)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->sel->n; i++) {
+		const char *name = mappings_cols[ctx->sel->id[i]].name;
+
+		p = put_cell(ctx, i, p, name, strlen(name));
+	}
+	*p++ = '\n';
+	return p;
+}
+
+/* Writes the pending lines. */
+static int mapping_flush(struct mapping_ctx *ctx)
+{
+	if (ctx->len && fwrite(ctx->pend, 1, ctx->len, ctx->out) != ctx->len)
+		return hv_err("cannot write the mappings: %s", strerror(errno));
+	ctx->len = 0;
+	return 0;
+}
+
+/* debugfs_foreach_mapping callback: one line per mapping, kept pending in
+ * batches (a malformed line drops the batch it is in, as a table does). */
 static int mapping_line(const struct mapping *m, void *arg)
 {
 	struct mapping_ctx *ctx = arg;
-	struct libscols_line *ln = tstream_line(&ctx->ts);
-	size_t i;
+	char line[1024], cell[64], *p = line;
+	size_t i, len;
 
-	if (!ln)
-		return -1;
-	for (i = 0; i < ctx->sel->n; i++) {
-		char buf[64];
-
-		switch (ctx->sel->id[i]) {
-		case MC_IOVA:
-			snprintf(buf, sizeof(buf), "0x%016" PRIx64 "-0x%016" PRIx64, m->first, m->last);
-			break;
-		case MC_IOVA_FIRST:
-			snprintf(buf, sizeof(buf), "0x%016" PRIx64, m->first);
-			break;
-		case MC_IOVA_LAST:
-			snprintf(buf, sizeof(buf), "0x%016" PRIx64, m->last);
-			break;
-		case MC_SIZE:
-			if (ctx->o->json || ctx->o->bytes)
-				snprintf(buf, sizeof(buf), "%" PRIu64, mapping_size(m));
-			else
-				format_size(mapping_size(m), buf, sizeof(buf));
-			break;
-		case MC_PHYS:
-			snprintf(buf, sizeof(buf), "0x%016" PRIx64, m->phys);
-			break;
-		case MC_PERM:
-			snprintf(buf, sizeof(buf), "%s", mapping_perm_str(m->perm));
-			break;
-		}
-		if (table_set(ln, i, buf))
-			return -1;
+	if (!ctx->lines) {
+		if (ctx->o->json)
+			p = stpcpy(p, "{\n  \"mappings\": [\n");
+		else if (!ctx->o->pairs && !ctx->o->noheadings)
+			p = mapping_header(ctx, p);
 	}
+	if (ctx->o->json && ctx->lines) {
+		*p++ = ',';
+		*p++ = '\n';
+	}
+	for (i = 0; i < ctx->sel->n; i++) {
+		len = mapping_cell(ctx, ctx->sel->id[i], m, cell);
+		if (!ctx->o->json && !ctx->o->pairs) {
+			p = put_cell(ctx, i, p, cell, len);
+			continue;
+		}
+		p = stpcpy(p, ctx->pre[i]);
+		memcpy(p, cell, len);
+		p = stpcpy(p + len, ctx->post[i]);
+	}
+	if (ctx->o->json)
+		p = stpcpy(p, " }");
+	else
+		*p++ = '\n';
+	memcpy(ctx->pend + ctx->len, line, (size_t)(p - line));
+	ctx->len += (size_t)(p - line);
+	if (++ctx->lines % ctx->batch == 0 || ctx->cap - ctx->len < sizeof(line))
+		return mapping_flush(ctx);
 	return 0;
 }
 
@@ -440,34 +572,38 @@ static void mappings_missing(uint64_t id)
 int mappings_print(const struct opts *o, unsigned long long id,
 		   const struct colsel *sel, size_t batch)
 {
-	struct mapping_ctx ctx = { .sel = sel, .o = &o->out };
-	struct libscols_table *tb = table_new("mappings", &o->out);
+	struct mapping_ctx ctx = { .sel = sel, .o = &o->out, .out = o->out.out,
+				   .batch = batch ? batch : 1 };
+	size_t i;
 	int r;
 
-	if (!tb || table_add_columns(tb, mappings_cols, sel, &o->out)) {
-		scols_unref_table(tb);
+	for (i = 0; i < sel->n; i++) {
+		ctx.width[i] = (unsigned)mappings_cols[sel->id[i]].whint;
+		if (sel->id[i] == MC_SIZE && o->out.bytes && !o->out.json)
+			ctx.width[i] = 20;	/* sizes in bytes: up to 20 digits */
+	}
+	mapping_keys(&ctx);
+	ctx.cap = 256 * 1024;
+	ctx.pend = malloc(ctx.cap);
+	if (!ctx.pend) {
+		hv_err_nomem();
 		return HV_EXIT_FAIL;
 	}
-	if (o->out.bytes && !o->out.json) {
-		/* sizes in bytes: up to 20 digits */
-		size_t i;
-
-		for (i = 0; i < sel->n; i++)
-			if (sel->id[i] == MC_SIZE)
-				scols_column_set_whint(scols_table_get_column(tb, i), 20);
-	}
-	tstream_begin(&ctx.ts, tb, &o->out, batch);
 	r = debugfs_foreach_mapping(id, mapping_line, &ctx);
 	if (r == DEBUGFS_NOFILE)
 		mappings_missing(id);
-	if (r) {
-		tstream_abort(&ctx.ts);	/* pending lines are not printed */
-		scols_unref_table(tb);
+	if (!r)
+		r = mapping_flush(&ctx);
+	free(ctx.pend);
+	if (r)
+		return HV_EXIT_FAIL;
+	if (o->out.json)
+		fputs(ctx.lines ? "\n  ]\n}\n" : "{\n  \"mappings\": [\n  ]\n}\n", ctx.out);
+	if (fflush(ctx.out)) {
+		hv_err("cannot write the mappings: %s", strerror(errno));
 		return HV_EXIT_FAIL;
 	}
-	r = tstream_end(&ctx.ts);
-	scols_unref_table(tb);
-	return r ? HV_EXIT_FAIL : HV_EXIT_OK;
+	return HV_EXIT_OK;
 }
 
 /* hvctl mappings ID: debugfs mappings/<ID>, streamed. */

@@ -19,6 +19,7 @@
 typedef nl_line_fn line_fn;
 
 #define READ_NOFILE_OK 1	/* a missing file returns DEBUGFS_NOFILE, unreported */
+#define READ_BUFFER (128 * 1024)	/* bytes per read(2) */
 
 /* Opens debugfs file PATH (unprefixed, printf-formatted with the rest) and
  * calls FN for every non-blank line, reading line by line (getline: never
@@ -57,6 +58,8 @@ static int read_lines(int flags, line_fn fn, void *arg, const char *path, ...)
 			return DEBUGFS_NOFILE;
 		return hv_err_path(p, errno);
 	}
+	/* Large reads, as cat does: each read of a seq_file looks its place up. */
+	setvbuf(f, NULL, _IOFBF, READ_BUFFER);
 	errno = 0;
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;

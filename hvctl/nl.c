@@ -55,6 +55,10 @@ static struct nla_policy attr_policy[HV_IOMMU_A_MAX + 1] = {
 	[HV_IOMMU_A_STATS_RESUMES] = { .type = NLA_U64 },
 	[HV_IOMMU_A_STATS_PINNED_LEAKED] = { .type = NLA_U64 },
 	[HV_IOMMU_A_STATS_UNHELD_FRAMES] = { .type = NLA_U64 },
+	[HV_IOMMU_A_STATS_DEPOSIT_AHEAD] = { .type = NLA_U64 },
+	[HV_IOMMU_A_STATS_DEPOSIT_CREDIT] = { .type = NLA_S64 },
+	[HV_IOMMU_A_STATS_STORE_LEAVES] = { .type = NLA_U64 },
+	[HV_IOMMU_A_STATS_STORE_LEAF_BYTES] = { .type = NLA_U64 },
 	[HV_IOMMU_A_SYNIC_CPU] = { .type = NLA_U32 },
 	[HV_IOMMU_A_SYNIC_RESOURCE] = { .type = NLA_STRING },
 	[HV_IOMMU_A_SYNIC_OWNER] = { .type = NLA_U32 },
@@ -294,14 +298,22 @@ static int render_stats(struct genlmsghdr *g, struct nlattr **tb, FILE *out)
 	}
 	if (NEED(tb, HV_IOMMU_A_STATS_DEPOSIT_CALLS, HV_IOMMU_A_STATS_DEPOSIT_PAGES,
 		 HV_IOMMU_A_STATS_DEPOSIT_DEFERRED, HV_IOMMU_A_STATS_RESUMES,
-		 HV_IOMMU_A_STATS_PINNED_LEAKED, HV_IOMMU_A_STATS_UNHELD_FRAMES))
+		 HV_IOMMU_A_STATS_PINNED_LEAKED, HV_IOMMU_A_STATS_UNHELD_FRAMES,
+		 HV_IOMMU_A_STATS_DEPOSIT_AHEAD, HV_IOMMU_A_STATS_DEPOSIT_CREDIT,
+		 HV_IOMMU_A_STATS_STORE_LEAVES, HV_IOMMU_A_STATS_STORE_LEAF_BYTES))
 		return -1;
-	fprintf(out, "deposits calls=%" PRId64 " pages=%" PRId64 " deferred=%" PRId64 "\n"
+	fprintf(out, "deposits calls=%" PRId64 " pages=%" PRId64 " deferred=%" PRId64
+		" ahead=%" PRId64 " credit=%" PRId64 "\n"
+		"store leaves=%" PRId64 " leaf_bytes=%" PRId64 "\n"
 		"resumes count=%" PRId64 "\npinned_leaked pages=%" PRId64
 		"\nunheld_frames count=%" PRId64,
 		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_DEPOSIT_CALLS),
 		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_DEPOSIT_PAGES),
 		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_DEPOSIT_DEFERRED),
+		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_DEPOSIT_AHEAD),
+		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_DEPOSIT_CREDIT),
+		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_STORE_LEAVES),
+		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_STORE_LEAF_BYTES),
 		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_RESUMES),
 		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_PINNED_LEAKED),
 		(int64_t)u64_or0(tb, HV_IOMMU_A_STATS_UNHELD_FRAMES));

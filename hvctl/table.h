@@ -168,33 +168,4 @@ struct libscols_table *kv_table(const struct kvtable *kv, const char *name,
 
 void kv_free(struct kvtable *kv);
 
-/* ---- streamed tables ------------------------------------------------ */
-
-struct tstream {
-	struct libscols_table *tb;	/* columns set up by the caller */
-	const struct outopts *o;
-	size_t batch;			/* lines per batch */
-	size_t pending;			/* lines added since the last flush */
-	size_t flushed;			/* batches printed */
-};
-
-/* Starts streaming TB (columns added, no lines) in batches of BATCH lines,
- * so that memory does not grow with the number of rows.  In tables,
- * columns should have absolute width hints with SCOLS_FL_STRICTWIDTH so
- * that all batches line up; in JSON, a stream of more than one batch
- * prints one object per line. */
-void tstream_begin(struct tstream *ts, struct libscols_table *tb,
-		   const struct outopts *o, size_t batch);
-
-/* A new line to fill; prints the pending batch first when it is full.
- * NULL on error (reported). */
-struct libscols_line *tstream_line(struct tstream *ts);
-
-/* Prints what is pending and closes the JSON document.  Returns 0 or -1. */
-int tstream_end(struct tstream *ts);
-
-/* Drops what is pending without printing it (after an error; batches
- * already printed stay printed). */
-void tstream_abort(struct tstream *ts);
-
 #endif

@@ -98,12 +98,13 @@ DEFINE_SHOW_ATTRIBUTE(stats);
 
 /*
  * mappings/<id>: streamed in IOVA order.  The iterator keeps a copy of the
- * current node and its index; each step is one O(log n) tree lookup from
- * the cursor, with the tree lock held only for that lookup.
+ * current mapping and its index; each step is one lookup from the cursor
+ * (hv_iommu_mapping_from()), with the domain lock held only for that.
  */
 struct hv_map_iter {
 	struct hv_iommu_domain *hvdom;
 	loff_t index;
+	bool end;		/* @index is past the last mapping */
 	struct hv_iommu_mapping cur;
 };
 
@@ -119,10 +120,17 @@ static void *hv_map_seq_start(struct seq_file *m, loff_t *pos)
 	struct hv_map_iter *it = m->private;
 	loff_t i;
 
-	/* Continuing where the last read stopped: look the record up again. */
-	if (*pos && *pos == it->index)
+	/*
+	 * Continuing where the last read stopped: look the record up again;
+	 * the read that finds the end (it returns 0) walks nothing.
+	 */
+	if (*pos && *pos == it->index) {
+		if (it->end)
+			return NULL;
 		return hv_iommu_mapping_from(it->hvdom, it->cur.it.start,
 					     &it->cur) ? it : NULL;
+	}
+	it->end = false;
 	/* From the start (or after a seek): walk. */
 	if (!hv_iommu_mapping_from(it->hvdom, 0, &it->cur))
 		return NULL;
@@ -138,10 +146,9 @@ static void *hv_map_seq_next(struct seq_file *m, void *v, loff_t *pos)
 	struct hv_map_iter *it = v;
 
 	++*pos;
-	if (!hv_map_iter_advance(it))
-		return NULL;
 	it->index = *pos;
-	return it;
+	it->end = !hv_map_iter_advance(it);
+	return it->end ? NULL : it;
 }
 
 static void hv_map_seq_stop(struct seq_file *m, void *v)

@@ -39,7 +39,7 @@ static const struct iommu_domain_ops hv_iommu_static_ops = {
 	.mode = HV_IOMMU_MODE_DOMAIN,					\
 	.partition_id = HV_PARTITION_ID_SELF,				\
 	.lock = __SPIN_LOCK_UNLOCKED(name.lock),			\
-	.tree = RB_ROOT_CACHED,						\
+	.store = XARRAY_INIT(name.store, 0),				\
 }
 
 /* The hypervisor's default domain: every device starts in it. */
@@ -124,7 +124,7 @@ struct iommu_domain *hv_iommu_domain_alloc_paging(struct device *dev)
 	hvdom->mode = HV_IOMMU_MODE_NONE;
 	INIT_LIST_HEAD(&hvdom->devices);
 	spin_lock_init(&hvdom->lock);
-	hvdom->tree = RB_ROOT_CACHED;
+	xa_init(&hvdom->store);
 	hvdom->domain.ops = &hv_iommu_paging_ops;
 	hvdom->domain.pgsize_bitmap = SZ_4K;
 	hvdom->domain.geometry.aperture_start = 0;
@@ -603,6 +603,7 @@ const struct iommu_domain_ops hv_iommu_paging_ops = {
 	HV_COMPAT_DOMAIN_OPS_DETACH(hv_iommu_detach_dev)
 	.map_pages = hv_iommu_paging_map_pages,
 	.unmap_pages = hv_iommu_paging_unmap_pages,
+	.iotlb_sync = hv_iommu_iotlb_sync,
 	.iova_to_phys = hv_iommu_iova_to_phys,
 	.free = hv_iommu_domain_free,
 };

@@ -17,6 +17,13 @@
  *    retry: the call did its work), and not from a caller that cannot sleep
  *    (GFP_ATOMIC): that call fails with -ENOMEM and a work item deposits
  *    from process context, so that the next one finds the memory;
+ *  - deposits ahead of need: the driver keeps an estimate of the pages the
+ *    hypervisor has left for it (what it deposited, less one page per 2 MiB
+ *    IOVA block its device domains newly map: the leaf table a stage-2
+ *    table needs, given back when the block is empty again; zero after an
+ *    INSUFFICIENT_MEMORY) and, below HV_IOMMU_DEPOSIT_LOW, a work item tops
+ *    it up to HV_IOMMU_DEPOSIT_HIGH from process context.  Maps, atomic ones
+ *    included, so rarely meet INSUFFICIENT_MEMORY round trips;
  *  - HV_STATUS values map to errno in one table and every failure is logged
  *    by one helper, with the status name.
  */
@@ -134,6 +141,9 @@ static atomic64_t hv_deposit_calls;
 static atomic64_t hv_deposit_pages;
 static atomic64_t hv_deposit_deferred;
 static atomic64_t hv_resumes;
+static atomic64_t hv_deposit_ahead;
+/* Pages the hypervisor is believed to have left for this partition. */
+static atomic_long_t hv_deposit_credit = ATOMIC_LONG_INIT(0);
 
 static struct hv_call_stats *hv_call_stats_get(u16 code)
 {
@@ -214,6 +224,9 @@ void hv_hcall_stats_snapshot(struct hv_hcall_snapshot *snap)
 	snap->deposit_calls = atomic64_read(&hv_deposit_calls);
 	snap->deposit_pages = atomic64_read(&hv_deposit_pages);
 	snap->deposit_deferred = atomic64_read(&hv_deposit_deferred);
+	snap->deposit_ahead = atomic64_read(&hv_deposit_ahead);
+	snap->deposit_credit = atomic_long_read(&hv_deposit_credit);
+	snap->store_leaves = hv_store_leaves();
 	snap->resumes = atomic64_read(&hv_resumes);
 	snap->pinned_leaked = atomic64_read(&hv_iommu_pinned_leaked_pages);
 	snap->unheld_frames = atomic64_read(&hv_iommu_unheld_frames);
@@ -244,9 +257,12 @@ void hv_hcall_stats_show(struct seq_file *m)
 		seq_printf(m, "status name=%s code=0x%x count=%lld\n",
 			   hv_status_name(snap->status[i].status),
 			   snap->status[i].status, snap->status[i].count);
-	seq_printf(m, "deposits calls=%lld pages=%lld deferred=%lld\n",
+	seq_printf(m, "deposits calls=%lld pages=%lld deferred=%lld ahead=%lld credit=%lld\n",
 		   snap->deposit_calls, snap->deposit_pages,
-		   snap->deposit_deferred);
+		   snap->deposit_deferred, snap->deposit_ahead,
+		   snap->deposit_credit);
+	seq_printf(m, "store leaves=%lld leaf_bytes=%lld\n", snap->store_leaves,
+		   snap->store_leaves * (s64)PAGE_SIZE);
 	seq_printf(m, "resumes count=%lld\n", snap->resumes);
 	seq_printf(m, "pinned_leaked pages=%lld\n", snap->pinned_leaked);
 	seq_printf(m, "unheld_frames count=%lld\n", snap->unheld_frames);
@@ -344,10 +360,42 @@ static int hv_hcall_deposit(u64 partition_id, u32 npages, gfp_t gfp);
 /* Deposits asked for by callers that cannot sleep, made from a worker. */
 static void hv_hcall_deposit_work_fn(struct work_struct *work)
 {
-	hv_hcall_deposit(HV_PARTITION_ID_SELF, HV_IOMMU_DEPOSIT_PAGES,
-			 GFP_KERNEL);
+	long credit;
+
+	while ((credit = atomic_long_read(&hv_deposit_credit)) <
+	       HV_IOMMU_DEPOSIT_HIGH) {
+		if (hv_hcall_deposit(HV_PARTITION_ID_SELF,
+				     clamp_t(long, HV_IOMMU_DEPOSIT_HIGH - credit,
+					     1, HV_IOMMU_DEPOSIT_PAGES),
+				     GFP_KERNEL))
+			break;
+		atomic64_inc(&hv_deposit_ahead);
+	}
 }
 static DECLARE_WORK(hv_hcall_deposit_work, hv_hcall_deposit_work_fn);
+
+/**
+ * hv_hcall_deposit_need() - account hypervisor pages used or given back
+ * @pages: pages this partition's device domains newly need (2 MiB blocks
+ *	newly mapped), negative for blocks given back.
+ * @gfp: the caller's allocation flags.
+ *
+ * Tops the deposits up when the estimate of what the hypervisor has left
+ * falls below HV_IOMMU_DEPOSIT_LOW (see the file comment): right here when
+ * @gfp may sleep, else from a work item.
+ *
+ * Context: any allowed by @gfp.
+ */
+void hv_hcall_deposit_need(long pages, gfp_t gfp)
+{
+	if (atomic_long_sub_return(pages, &hv_deposit_credit) >=
+	    HV_IOMMU_DEPOSIT_LOW)
+		return;
+	if (gfpflags_allow_blocking(gfp))
+		hv_hcall_deposit_work_fn(NULL);
+	else
+		schedule_work(&hv_hcall_deposit_work);
+}
 
 /*
  * Issue @hc to completion: resumes, deposits on INSUFFICIENT_MEMORY.
@@ -368,6 +416,7 @@ static int hv_hcall_run(struct hv_hcall *hc)
 			hc->status = HV_STATUS_SUCCESS;
 			break;
 		}
+		atomic_long_set(&hv_deposit_credit, 0);
 		if (tries++ == HV_IOMMU_DEPOSIT_TRIES)
 			break;
 		/* Not from the atomic reserves: deposit ahead, fail this one. */
@@ -420,6 +469,8 @@ static int hv_hcall_deposit(u64 partition_id, u32 npages, gfp_t gfp)
 		atomic64_inc(&hv_deposit_calls);
 		ret = hv_hcall_run(&hc);
 		atomic64_add(hc.done, &hv_deposit_pages);
+		if (partition_id == HV_PARTITION_ID_SELF)
+			atomic_long_add(hc.done, &hv_deposit_credit);
 		if (ret)
 			hv_hcall_log(hc.code, hc.status, "deposit");
 	}

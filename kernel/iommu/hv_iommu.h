@@ -5,10 +5,11 @@
  * Locking, outermost first:
  *  - hv_iommu_lock (mutex): the device records, the paging domain list, every
  *    domain's device list and mode, and every attach/detach hypercall.
- *  - hv_iommu_domain.lock (spinlock, irqsave): one domain's interval tree of
+ *  - hv_iommu_domain.lock (spinlock, irqsave): one domain's table of
  *    mappings and its counters; the hot path (map_pages, unmap_pages,
- *    iova_to_phys) takes only this one.  No hypercall is issued and nothing
- *    sleeps while it is held.
+ *    iotlb_sync, iova_to_phys) takes only this one.  No hypercall is issued
+ *    and nothing sleeps while it is held.  The table's xarray lock nests
+ *    inside it (store.c).
  */
 #ifndef HV_IOMMU_PRIV_H
 #define HV_IOMMU_PRIV_H
@@ -25,6 +26,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include "hv_abi.h"
 #include "hv_backend.h"
@@ -45,6 +47,9 @@ struct seq_file;
 /* Pages deposited per HV_STATUS_INSUFFICIENT_MEMORY, and how often in a row. */
 #define HV_IOMMU_DEPOSIT_PAGES	256
 #define HV_IOMMU_DEPOSIT_TRIES	8
+/* Deposits ahead of need: topped up to HIGH pages when below LOW. */
+#define HV_IOMMU_DEPOSIT_LOW	64
+#define HV_IOMMU_DEPOSIT_HIGH	512
 
 enum hv_iommu_kind {
 	HV_IOMMU_KIND_IDENTITY,
@@ -80,17 +85,19 @@ enum hv_iommu_attach_mode {
  * @stranded: freed by the core while the hypervisor still holds a device in
  *	it or refused to delete its device domain.
  * @debugfs: the mappings/<id> file, or NULL.
- * @lock: protects @tree and the counters below, and is held when @mode
+ * @lock: protects @store and the counters below, and is held when @mode
  *	changes.
- * @tree: interval tree of struct hv_iommu_mapping, keyed by IOVA (bytes).
- * @mapped_bytes: sum of the mappings' sizes (bytes).
- * @nr_mappings: number of tree nodes.
- * @nr_pending: nodes whose pages the hypervisor does not map yet (@hv_created
- *	but the node not replayed, or a map_pages in flight).
- * @next_map_id: source of hv_iommu_mapping.id.
- * @reserve: a spare node for splitting a mapping in the middle, filled
- *	outside @lock (map_pages, unmap_pages) so that an unmap never comes
- *	back short for want of memory.
+ * @store: the table of IOVA pages (store.c): 2 MiB block -> leaf of 512
+ *	hv_pte, or a value entry for a block one run covers whole.
+ * @mapped_bytes: bytes mapped as the core sees it (pages in the books, not
+ *	unmapped by the core).
+ * @nr_mappings: number of mappings (HV_PTE_START pages among those).
+ * @nr_pending: pages among those the hypervisor does not map yet
+ *	(@hv_created but not replayed, or a map hypercall in flight).
+ * @nr_blocks: 2 MiB IOVA blocks with an entry (leaf or whole).
+ * @spare: a spare leaf for expanding a whole block (a partial unmap), filled
+ *	outside @lock so that an unmap never comes back short for want of
+ *	memory in the common case.
  * @bdf: the first device in the domain, for log lines ("" if none).
  * @ev_calls: map (0) and unmap (1) calls not yet reported in a netlink
  *	event (netlink.c coalesces them).
@@ -108,24 +115,26 @@ struct hv_iommu_domain {
 	bool stranded;
 	struct dentry *debugfs;
 
-	spinlock_t lock;	/* guards tree and the counters below */
-	struct rb_root_cached tree;
+	spinlock_t lock;	/* guards store and the counters below */
+	struct xarray store;
 	u64 mapped_bytes;
 	u64 nr_mappings;
 	u64 nr_pending;
-	u64 next_map_id;
-	struct hv_iommu_mapping *reserve;
+	u64 nr_blocks;
+	u64 *spare;
 	char bdf[16];
 	atomic64_t ev_calls[2];
 	atomic64_t ev_bytes[2];
 };
 
 /**
- * struct hv_iommu_mapping - one physically contiguous run of IOVA
- * @it: IOVA interval, first and last byte (inclusive).
+ * struct hv_iommu_mapping - a copy of one mapping: a physically contiguous
+ *	run of IOVA (hv_iommu_mapping_from())
+ * @it: IOVA interval, first and last byte (inclusive); only start and last
+ *	are set.
  * @paddr: physical address of the first byte.
- * @id: unique within the domain; tells a node from a later one at the same
- *	IOVA after the lock was dropped.
+ * @id: its first IOVA page number (unique among the domain's mappings at
+ *	the time of the copy).
  * @flags: HV_MAP_GPA_* flags.
  * @in_hv: the hypervisor device domain maps these pages.
  * @held: the core unmapped these pages (or freed the domain) but the
@@ -139,6 +148,33 @@ struct hv_iommu_mapping {
 	u32 flags;
 	bool in_hv;
 	bool held;
+};
+
+/*
+ * One IOVA page in the books (store.c): the frame number above bit 12, and
+ * these bits.
+ */
+#define HV_PTE_PRESENT		BIT_ULL(0)	/* in the books */
+#define HV_PTE_START		BIT_ULL(1)	/* first page of a mapping */
+#define HV_PTE_IN_HV		BIT_ULL(2)	/* the hypervisor maps it */
+#define HV_PTE_HELD		BIT_ULL(3)	/* unmap refused, frame referenced */
+#define HV_PTE_UNMAPPING	BIT_ULL(4)	/* unmapped by the core, hypercall
+						 * waits for iotlb_sync */
+#define HV_PTE_BUSY		BIT_ULL(5)	/* map hypercall in flight */
+#define HV_PTE_WRITABLE		BIT_ULL(6)	/* HV_MAP_GPA_WRITABLE */
+#define HV_PTE_NOT_CACHED	BIT_ULL(7)	/* HV_MAP_GPA_NOT_CACHED */
+#define HV_PTE_PFN_SHIFT	12
+#define HV_PTE_PFN(pte)		((pte) >> HV_PTE_PFN_SHIFT)
+
+/* 2 MiB IOVA blocks of 512 pages: one leaf each. */
+#define HV_STORE_BLOCK_SHIFT	9
+#define HV_STORE_BLOCK_PAGES	(1U << HV_STORE_BLOCK_SHIFT)
+
+/* A walk's cached block lookup; zero-initialise, reuse under one lock hold. */
+struct hv_store_cur {
+	unsigned long block;
+	void *entry;
+	bool valid;
 };
 
 /* Why probe declined a device (debugfs "skipped", reason=). */
@@ -294,6 +330,9 @@ int hv_hcall_detach_device(u64 partition_id, u64 logical_id, u16 *status);
  * @deposit_calls: HvCallDepositMemory calls.
  * @deposit_pages: 4 KiB pages deposited.
  * @deposit_deferred: deposits left to the workqueue (atomic callers).
+ * @deposit_ahead: deposits made ahead of need (the watermark's top-ups).
+ * @deposit_credit: pages the driver estimates the hypervisor has left.
+ * @store_leaves: leaf tables (one page each) of every domain's books.
  * @resumes: time-slice returns re-issued.
  * @pinned_leaked: RAM frames held because the hypervisor refused an unmap.
  * @unheld_frames: frames still mapped after a refused unmap that could not
@@ -312,11 +351,13 @@ struct hv_hcall_snapshot {
 	} status[32];
 	unsigned int nstatus;
 	s64 deposit_calls, deposit_pages, deposit_deferred, resumes;
+	s64 deposit_ahead, deposit_credit, store_leaves;
 	s64 pinned_leaked;
 	s64 unheld_frames;
 };
 void hv_hcall_stats_snapshot(struct hv_hcall_snapshot *snap);
 void hv_hcall_stats_show(struct seq_file *m);
+void hv_hcall_deposit_need(long pages, gfp_t gfp);
 
 /* domain.c */
 extern struct hv_iommu_domain hv_iommu_identity;
@@ -341,6 +382,25 @@ int hv_iommu_direct_attach(struct hv_iommu_dev *hd,
 			   struct hv_iommu_domain *hvdom);
 int hv_iommu_direct_detach(struct hv_iommu_dev *hd, u16 *status);
 
+/* store.c */
+u64 hv_store_get(struct hv_iommu_domain *hvdom, unsigned long ipfn,
+		 struct hv_store_cur *c);
+u64 hv_store_whole(struct hv_iommu_domain *hvdom, unsigned long ipfn,
+		   struct hv_store_cur *c);
+bool hv_store_block_empty(struct hv_iommu_domain *hvdom, unsigned long ipfn,
+			  struct hv_store_cur *c);
+int hv_store_set(struct hv_iommu_domain *hvdom, unsigned long ipfn, u64 pte,
+		 struct hv_store_cur *c);
+int hv_store_set_whole(struct hv_iommu_domain *hvdom, unsigned long ipfn,
+		       u64 v, struct hv_store_cur *c);
+bool hv_store_next(struct hv_iommu_domain *hvdom, unsigned long *ipfn,
+		   unsigned long last, struct hv_store_cur *c);
+void hv_store_trim(struct hv_iommu_domain *hvdom, unsigned long first,
+		   unsigned long last);
+bool hv_store_spare_fill(struct hv_iommu_domain *hvdom, gfp_t gfp);
+long hv_store_leaves(void);
+void hv_store_destroy(struct hv_iommu_domain *hvdom);
+
 /* held.c */
 extern atomic64_t hv_iommu_pinned_leaked_pages;
 extern atomic64_t hv_iommu_unheld_frames;
@@ -354,6 +414,8 @@ int hv_iommu_map_pages(struct iommu_domain *domain, unsigned long iova,
 size_t hv_iommu_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 			    size_t pgsize, size_t pgcount,
 			    struct iommu_iotlb_gather *gather);
+void hv_iommu_iotlb_sync(struct iommu_domain *domain,
+			 struct iommu_iotlb_gather *gather);
 phys_addr_t hv_iommu_iova_to_phys(struct iommu_domain *domain,
 				  dma_addr_t iova);
 int hv_iommu_replay(struct hv_iommu_domain *hvdom);

@@ -345,7 +345,15 @@ static int hv_iommu_nl_stats_fill(struct sk_buff *skb,
 	    hv_iommu_nl_put_u64(skb, HV_IOMMU_A_STATS_PINNED_LEAKED,
 				s->pinned_leaked) ||
 	    hv_iommu_nl_put_u64(skb, HV_IOMMU_A_STATS_UNHELD_FRAMES,
-				s->unheld_frames))
+				s->unheld_frames) ||
+	    hv_iommu_nl_put_u64(skb, HV_IOMMU_A_STATS_DEPOSIT_AHEAD,
+				s->deposit_ahead) ||
+	    nla_put_s64(skb, HV_IOMMU_A_STATS_DEPOSIT_CREDIT,
+			s->deposit_credit, HV_IOMMU_A_PAD) ||
+	    hv_iommu_nl_put_u64(skb, HV_IOMMU_A_STATS_STORE_LEAVES,
+				s->store_leaves) ||
+	    hv_iommu_nl_put_u64(skb, HV_IOMMU_A_STATS_STORE_LEAF_BYTES,
+				s->store_leaves * PAGE_SIZE))
 		return -EMSGSIZE;
 	return 0;
 }

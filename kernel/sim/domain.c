@@ -298,17 +298,17 @@ static u16 hv_sim_block_get(struct hv_sim_device_domain *domain,
 	return HV_STATUS_SUCCESS;
 }
 
-/* Count one page less in an IOVA block; its last page frees the table. */
-static void hv_sim_block_put(struct hv_sim_device_domain *domain,
-			     unsigned long block)
+/* Count @n pages less in an IOVA block; its last page frees the table. */
+static void hv_sim_block_put_n(struct hv_sim_device_domain *domain,
+			       unsigned long block, unsigned long n)
 {
 	unsigned long count = xa_to_value(xa_load(&domain->blocks, block));
 
-	if (WARN_ON_ONCE(!count))
+	if (WARN_ON_ONCE(count < n) || !n)
 		return;
-	if (count > 1) {
+	if (count > n) {
 		/* Replacing a present entry allocates nothing: cannot fail. */
-		xa_store(&domain->blocks, block, xa_mk_value(count - 1),
+		xa_store(&domain->blocks, block, xa_mk_value(count - n),
 			 GFP_ATOMIC);
 		return;
 	}
@@ -316,6 +316,61 @@ static void hv_sim_block_put(struct hv_sim_device_domain *domain,
 	domain->nr_blocks--;
 	hv_sim_pool_give(1);
 }
+
+static void hv_sim_block_put(struct hv_sim_device_domain *domain,
+			     unsigned long block)
+{
+	hv_sim_block_put_n(domain, block, 1);
+}
+
+/*
+ * A call's pages in the block it is in, not yet added to the block's count
+ * (one xarray store per block and call, not per page).
+ */
+struct hv_sim_block_batch {
+	unsigned long block;
+	unsigned long pages;	/* counted pages beyond the stored count */
+	bool valid;
+};
+
+/* Store the pages a batch counted. */
+static void hv_sim_block_flush(struct hv_sim_device_domain *domain,
+			       struct hv_sim_block_batch *bb)
+{
+	unsigned long count;
+
+	if (!bb->valid || !bb->pages)
+		return;
+	count = xa_to_value(xa_load(&domain->blocks, bb->block));
+	/* Replacing a present entry allocates nothing: cannot fail. */
+	xa_store(&domain->blocks, bb->block, xa_mk_value(count + bb->pages),
+		 GFP_ATOMIC);
+	bb->pages = 0;
+}
+
+/* One more mapped page in @block: the pool page at its first, batched after. */
+static u16 hv_sim_block_add(struct hv_sim_device_domain *domain,
+			    unsigned long block, struct hv_sim_block_batch *bb)
+{
+	u16 status;
+
+	if (bb->valid && bb->block == block) {
+		bb->pages++;
+		return HV_STATUS_SUCCESS;
+	}
+	hv_sim_block_flush(domain, bb);
+	status = hv_sim_block_get(domain, block);
+	if (status == HV_STATUS_SUCCESS)
+		*bb = (struct hv_sim_block_batch){ .block = block, .valid = true };
+	return status;
+}
+
+/*
+ * The RAM range the last device-domain map found, kept across calls (a map
+ * per page on fragmented memory would otherwise walk the resource tree per
+ * call); under hv_sim.lock.  Pinned RAM does not go away.
+ */
+static unsigned long hv_sim_ram_start, hv_sim_ram_end;
 
 /* The last RAM and BAR ranges a map found, for runs of frames. */
 struct hv_sim_frame_cache {
@@ -339,10 +394,11 @@ static bool hv_sim_frame_ok(u64 pfn, u32 flags, struct hv_sim_frame_cache *fc)
 }
 
 static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
-			   unsigned long iova_pfn, u64 pfn, u32 flags,
-			   struct hv_sim_frame_cache *fc)
+			   struct xa_state *xas, u64 pfn, u32 flags,
+			   struct hv_sim_frame_cache *fc,
+			   struct hv_sim_block_batch *bb)
 {
-	unsigned long block = iova_pfn >> HV_SIM_BLOCK_SHIFT;
+	unsigned long block = xas->xa_index >> HV_SIM_BLOCK_SHIFT;
 	u16 status;
 
 	if (!hv_sim_frame_ok(pfn, flags, fc))
@@ -350,14 +406,16 @@ static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
 	/* Deposited pages are the hypervisor's: no device may reach them. */
 	if (xa_load(&hv_sim.deposited, pfn))
 		return HV_STATUS_ACCESS_DENIED;
-	if (xa_load(&domain->pages, iova_pfn))
+	if (xas_load(xas))
 		return HV_STATUS_INVALID_PARAMETER;
-	status = hv_sim_block_get(domain, block);
+	status = hv_sim_block_add(domain, block, bb);
 	if (status != HV_STATUS_SUCCESS)
 		return status;
-	if (xa_is_err(xa_store(&domain->pages, iova_pfn,
-			       hv_sim_pte_make(pfn, flags), GFP_ATOMIC))) {
+	xas_store(xas, hv_sim_pte_make(pfn, flags));
+	if (xas_error(xas)) {
+		hv_sim_block_flush(domain, bb);
 		hv_sim_block_put(domain, block);
+		bb->valid = false;
 		return HV_STATUS_NO_RESOURCES;
 	}
 	domain->nr_pages++;
@@ -385,8 +443,11 @@ static u16 hv_sim_map_page(struct hv_sim_device_domain *domain,
 u16 hv_sim_map_device_gpa_pages(struct hv_sim_call *call)
 {
 	const struct hv_input_map_device_gpa_pages *in = call->input;
-	struct hv_sim_frame_cache fc = {};
+	struct hv_sim_frame_cache fc = { .ram_start = hv_sim_ram_start,
+					 .ram_end = hv_sim_ram_end };
+	struct hv_sim_block_batch bb = {};
 	struct hv_sim_device_domain *domain;
+	XA_STATE(xas, NULL, 0);
 	unsigned long base;
 	u16 status;
 	u32 i;
@@ -401,14 +462,34 @@ u16 hv_sim_map_device_gpa_pages(struct hv_sim_call *call)
 	if (!(in->map_flags & HV_MAP_GPA_READABLE) ||
 	    (in->map_flags & ~HV_SIM_DEVICE_MAP_FLAGS))
 		return HV_STATUS_INVALID_PARAMETER;
+	xas.xa = &domain->pages;
 
 	base = in->target_device_va_base >> HV_HYP_PAGE_SHIFT;
+	xas_lock(&xas);
 	for (i = call->rep_start; i < call->rep_end; i++) {
-		status = hv_sim_map_page(domain, base + i, in->gpa_page_list[i],
-					 in->map_flags, &fc);
+		xas_set(&xas, base + i);
+		status = hv_sim_map_page(domain, &xas, in->gpa_page_list[i],
+					 in->map_flags, &fc, &bb);
+		if (status == HV_STATUS_NO_RESOURCES) {
+			/* An xarray node: allocate it (GFP_ATOMIC) and retry. */
+			xas_unlock(&xas);
+			if (xas_nomem(&xas, GFP_ATOMIC))
+				status = HV_STATUS_SUCCESS;
+			xas_lock(&xas);
+			if (status == HV_STATUS_SUCCESS) {
+				i--;
+				continue;
+			}
+		}
 		if (status != HV_STATUS_SUCCESS)
 			break;
 	}
+	xas_unlock(&xas);
+	/* Frees a node allocated and not used (no error left: returns false). */
+	xas_nomem(&xas, GFP_ATOMIC);
+	hv_sim_block_flush(domain, &bb);
+	hv_sim_ram_start = fc.ram_start;
+	hv_sim_ram_end = fc.ram_end;
 	call->rep_next = i;
 	return status;
 }
@@ -429,8 +510,8 @@ u16 hv_sim_map_device_gpa_pages(struct hv_sim_call *call)
 u16 hv_sim_unmap_device_gpa_pages(struct hv_sim_call *call)
 {
 	const struct hv_input_unmap_device_gpa_pages *in = call->input;
+	unsigned long base, block = 0, n = 0;
 	struct hv_sim_device_domain *domain;
-	unsigned long base;
 	u16 status;
 	u32 i;
 
@@ -447,8 +528,15 @@ u16 hv_sim_unmap_device_gpa_pages(struct hv_sim_call *call)
 			break;
 		}
 		domain->nr_pages--;
-		hv_sim_block_put(domain, (base + i) >> HV_SIM_BLOCK_SHIFT);
+		/* One count update per block and call. */
+		if (((base + i) >> HV_SIM_BLOCK_SHIFT) != block) {
+			hv_sim_block_put_n(domain, block, n);
+			block = (base + i) >> HV_SIM_BLOCK_SHIFT;
+			n = 0;
+		}
+		n++;
 	}
+	hv_sim_block_put_n(domain, block, n);
 	call->rep_next = i;
 	return status;
 }

@@ -75,17 +75,22 @@ void hv_sim_pool_give(unsigned long pages)
 	hv_sim.pool_free += pages;
 }
 
+/* The RAM resource holding the byte in arg->start: all of it. */
 static int hv_sim_ram_found(struct resource *res, void *arg)
 {
-	*(struct resource *)arg = *res;
+	struct resource *want = arg;
+
+	if (res->start > want->start || res->end < want->start)
+		return 0;
+	*want = *res;
 	return 1;
 }
 
 /**
  * hv_sim_pfn_is_ram() - is a page frame System RAM (as in /proc/iomem)?
  * @pfn: page frame number (4 KiB pages), below 2^52 bytes.
- * @ram_start: in/out: first pfn of the last RAM range found (a cache; start
- *	a call with *@ram_start == *@ram_end == 0).
+ * @ram_start: in/out: first pfn of the last RAM range found, whole (a
+ *	cache; start with *@ram_start == *@ram_end == 0).
  * @ram_end: in/out: pfn after that range.
  *
  * The lookup takes the resource tree's read lock (a rwlock, safe with
@@ -97,18 +102,16 @@ static int hv_sim_ram_found(struct resource *res, void *arg)
 bool hv_sim_pfn_is_ram(unsigned long pfn, unsigned long *ram_start,
 		       unsigned long *ram_end)
 {
-	u64 start = (u64)pfn << HV_HYP_PAGE_SHIFT;
-	struct resource ram = {};
+	struct resource ram = { .start = (u64)pfn << HV_HYP_PAGE_SHIFT };
 
 	if (pfn >= *ram_start && pfn < *ram_end)
 		return true;
-	/* The first RAM at or after start, clipped to begin at start. */
+	/* Walked from 0, so that the range found is not clipped at pfn. */
 	if (walk_iomem_res_desc(IORES_DESC_NONE,
 				IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
-				start, U64_MAX, &ram, hv_sim_ram_found) != 1 ||
-	    ram.start != start)
+				0, U64_MAX, &ram, hv_sim_ram_found) != 1)
 		return false;
-	*ram_start = pfn;
+	*ram_start = ram.start >> HV_HYP_PAGE_SHIFT;
 	*ram_end = (ram.end + 1) >> HV_HYP_PAGE_SHIFT;
 	return true;
 }

@@ -116,6 +116,10 @@ enum hv_iommu_a {
 	HV_IOMMU_A_STATS_RESUMES,	/* u64 */
 	HV_IOMMU_A_STATS_PINNED_LEAKED,	/* u64, pages */
 	HV_IOMMU_A_STATS_UNHELD_FRAMES,	/* u64, frames */
+	HV_IOMMU_A_STATS_DEPOSIT_AHEAD,	/* u64, deposits ahead of need */
+	HV_IOMMU_A_STATS_DEPOSIT_CREDIT, /* s64, pages */
+	HV_IOMMU_A_STATS_STORE_LEAVES,	/* u64, leaf tables */
+	HV_IOMMU_A_STATS_STORE_LEAF_BYTES, /* u64, bytes */
 	HV_IOMMU_A_SYNIC_CPU,		/* u32 */
 	HV_IOMMU_A_SYNIC_RESOURCE,	/* string: SCONTROL SIMP ... SINT5 */
 	HV_IOMMU_A_SYNIC_OWNER,		/* u32, enum hv_iommu_synic_owner */

@@ -268,6 +268,15 @@ static void test_mappings(void **state)
 		"0x0000000100200000-0x0000000100200fff      4K 0x0000000200000000 r\n");
 	run_free(&r);
 
+	/* Other columns in another order: headers line up with the cells. */
+	RUN(&r, root, "mappings", "1", "-o", "PERM,SIZE,IOVA_FIRST");
+	assert_ok(&r);
+	assert_string_equal(r.out,
+		"PERM    SIZE IOVA_FIRST\n"
+		"rw        2M 0x0000000100000000\n"
+		"r         4K 0x0000000100200000\n");
+	run_free(&r);
+
 	RUN(&r, root, "mappings", "1", "--json");
 	assert_ok(&r);
 	{

@@ -294,98 +294,12 @@ static void test_colsel_duplicates(void **state)
 	assert_int_equal(sel.id[2], 3);
 }
 
-static const struct colinfo scols[] = {
-	{ "N", NULL, 4, SCOLS_FL_RIGHT | SCOLS_FL_STRICTWIDTH, SCOLS_JSON_NUMBER, "" },
-	{ "NAME", NULL, 6, SCOLS_FL_STRICTWIDTH, SCOLS_JSON_STRING, "" },
-};
-
-/* Prints NLINES rows through a tstream with batches of BATCH lines
- * (0: a plain table) and returns the malloc'd output. */
-static char *stream_rows(struct outopts *o, size_t nlines, size_t batch)
-{
-	static const int all[] = { 0, 1 };
-	struct libscols_table *tb;
-	struct tstream ts;
-	struct colsel sel;
-	struct mem m;
-	size_t i;
-
-	mem_open(&m, o);
-	tb = table_new("rows", o);
-	colsel_init(&sel, all, 2);
-	assert_int_equal(table_add_columns(tb, scols, &sel, o), 0);
-	tstream_begin(&ts, tb, o, batch ? batch : nlines + 1);
-	for (i = 0; i < nlines; i++) {
-		struct libscols_line *ln = tstream_line(&ts);
-		char n[16];
-
-		assert_non_null(ln);
-		snprintf(n, sizeof(n), "%zu", i * 7);
-		assert_int_equal(table_set(ln, 0, n), 0);
-		assert_int_equal(table_set(ln, 1, i % 2 ? "odd" : "even"), 0);
-	}
-	assert_int_equal(tstream_end(&ts), 0);
-	scols_unref_table(tb);
-	mem_text(&m);
-	return m.buf;
-}
-
-/* Do texts A and B hold equal JSON documents? */
-static int json_equal(const char *a, const char *b)
-{
-	struct json_object *x = json_tokener_parse(a), *y = json_tokener_parse(b);
-	int r = x && y && json_object_equal(x, y);
-
-	json_object_put(x);
-	json_object_put(y);
-	return r;
-}
-
-/* Batched output is the table printed whole: byte for byte in text, the
- * same JSON document (one object per line) in JSON. */
-static void test_stream_batches(void **state)
-{
-	struct outopts o = { 0 };
-	size_t n, b;
-
-	(void)state;
-	for (o.json = 0; o.json <= 1; o.json++) {
-		for (n = 0; n <= 7; n++) {
-			char *whole = stream_rows(&o, n, 0);
-
-			for (b = 1; b <= 4; b++) {
-				char *batched = stream_rows(&o, n, b);
-				int same = o.json ? json_equal(whole, batched) : !strcmp(whole, batched);
-
-				if (!same)
-					fail_msg("json=%d lines=%zu batch=%zu:\n--- whole\n%s--- batched\n%s",
-						 o.json, n, b, whole, batched);
-				free(batched);
-			}
-			free(whole);
-		}
-	}
-	/* and it is what we expect */
-	o.json = 0;
-	{
-		char *t = stream_rows(&o, 3, 2);
-
-		assert_string_equal(t,
-			"   N NAME\n"
-			"   0 even\n"
-			"   7 odd\n"
-			"  14 even\n");
-		free(t);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_text),
 		cmocka_unit_test(test_table_json),
 		cmocka_unit_test(test_print_all),
-		cmocka_unit_test(test_stream_batches),
 		cmocka_unit_test(test_kv_modes),
 		cmocka_unit_test(test_json_missing),
 		cmocka_unit_test(test_colsel_duplicates),

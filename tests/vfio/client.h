@@ -20,6 +20,8 @@ struct options {
 	uint64_t iova;
 	unsigned int chunks;
 	int hugepages;			/* 1: MADV_HUGEPAGE, -1: MADV_NOHUGEPAGE */
+	int fragment;			/* every page its own physical run */
+	int hugetlb;			/* MAP_HUGETLB (2 MiB hugetlbfs pages) */
 	int partition;
 	int close_partition_first;
 	int expect_map_fail;

@@ -165,9 +165,11 @@ char *buffer_alloc(const struct options *opt)
 	char *buf, *p;
 
 	buf = mmap(NULL, alloc, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		   MAP_PRIVATE | MAP_ANONYMOUS |
+		   (opt->hugetlb ? MAP_HUGETLB : 0), -1, 0);
 	if (buf == MAP_FAILED)
-		die(errno, "mmap %zu bytes", alloc);
+		die(errno, "mmap %zu bytes%s", alloc,
+		    opt->hugetlb ? " of hugetlbfs pages" : "");
 	if (opt->hugepages > 0) {
 		buf = (char *)(((uintptr_t)buf + HUGE_2M - 1) & ~(HUGE_2M - 1));
 		if (madvise(buf, opt->size, MADV_HUGEPAGE))
@@ -176,7 +178,15 @@ char *buffer_alloc(const struct options *opt)
 		   madvise(buf, opt->size, MADV_NOHUGEPAGE)) {
 		die(errno, "madvise(MADV_NOHUGEPAGE)");
 	}
-	for (p = buf; p < buf + opt->size; p += PAGE_4K)
+	/*
+	 * Touch every page so each has its own frame (not the zero page);
+	 * fragmented: the even pages first, then the odd ones, so that no two
+	 * neighbours are physically contiguous.
+	 */
+	for (p = buf; p < buf + opt->size; p += PAGE_4K * (opt->fragment + 1))
+		*(volatile char *)p = 1;
+	for (p = buf + PAGE_4K; opt->fragment && p < buf + opt->size;
+	     p += 2 * PAGE_4K)
 		*(volatile char *)p = 1;
 	return buf;
 }

@@ -81,6 +81,11 @@ static void usage(FILE *f)
 "  -H, --hugepages           madvise(MADV_HUGEPAGE) the buffer (THP)\n"
 "  -N, --no-hugepages        madvise(MADV_NOHUGEPAGE): 4 KiB pages only, even\n"
 "                            with THP \"always\"\n"
+"      --fragment            4 KiB pages, faulted even ones first, then odd\n"
+"                            ones, so that no two IOVA neighbours get\n"
+"                            neighbouring frames (memory of a long-running host)\n"
+"      --hugetlb             back the buffer with 2 MiB hugetlbfs pages\n"
+"                            (MAP_HUGETLB; needs vm.nr_hugepages)\n"
 "  -e, --expect FILE         write \"0xIOVA 0xPFN\" for every 4K page\n"
 "  -p, --partition           act as a VMM: a guest partition via /dev/hv_vmm,\n"
 "                            direct attach asked for on it, the buffer as its\n"
@@ -320,6 +325,8 @@ enum {
 	OPT_REPLACE,
 	OPT_EXPECT_REPLACE_FAIL,
 	OPT_AFTER_REPLACE,
+	OPT_FRAGMENT,
+	OPT_HUGETLB,
 };
 
 static void parse_args(int argc, char **argv, struct options *opt)
@@ -331,6 +338,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "chunks",		required_argument, NULL, 'c' },
 		{ "hugepages",		no_argument,	   NULL, 'H' },
 		{ "no-hugepages",	no_argument,	   NULL, 'N' },
+		{ "fragment",		no_argument,	   NULL, OPT_FRAGMENT },
+		{ "hugetlb",		no_argument,	   NULL, OPT_HUGETLB },
 		{ "expect",		required_argument, NULL, 'e' },
 		{ "partition",		no_argument,	   NULL, 'p' },
 		{ "before-set-iommu",	required_argument, NULL, OPT_BEFORE_SET_IOMMU },
@@ -387,6 +396,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			break;
 		case 'H': opt->hugepages = 1; break;
 		case 'N': opt->hugepages = -1; break;
+		case OPT_FRAGMENT: opt->fragment = 1; opt->hugepages = -1; break;
+		case OPT_HUGETLB: opt->hugetlb = 1; break;
 		case 'e': opt->expect_file = optarg; break;
 		case 'p': opt->partition = 1; break;
 		case OPT_BEFORE_SET_IOMMU: opt->before_set_iommu = optarg; break;

@@ -335,6 +335,39 @@ def delta(after, before):
     return {k: after.get(k, 0) - before.get(k, 0) for k in after}
 
 
+# --- hypercall floors of a VFIO map and unmap --------------------------------
+
+MAP_REPS_MAX = 507      # page numbers that fit one input page
+UNMAP_REPS_MAX = 4095   # the rep count field is 12 bits; no page list
+TYPE1_SYNC_RUNS = 512   # vfio_iommu_type1.c VFIO_IOMMU_TLB_SYNC_MAX
+
+
+def runs(expect):
+    """Lengths in pages of the physically contiguous runs of an expect map,
+    in IOVA order: what VFIO type1 maps (and unmaps) one iommu call each."""
+    out, prev = [], None
+    for iova in sorted(expect):
+        if prev is not None and iova == prev[0] + PAGE and expect[iova] == prev[1] + 1:
+            out[-1] += 1
+        else:
+            out.append(1)
+        prev = (iova, expect[iova])
+    return out
+
+
+def map_floor(expect):
+    """Map hypercalls VFIO allows: one run per iommu_map, 507 pages a call."""
+    return sum(-(-n // MAP_REPS_MAX) for n in runs(expect))
+
+
+def unmap_floor(expect):
+    """Unmap hypercalls with the iotlb gather: type1 syncs every 512 runs of
+    contiguous IOVA, one call per 4095 pages of what a sync gathered."""
+    r = runs(expect)
+    return sum(-(-sum(r[i:i + TYPE1_SYNC_RUNS]) // UNMAP_REPS_MAX)
+               for i in range(0, len(r), TYPE1_SYNC_RUNS))
+
+
 # --- sysfs parameters and sim knobs -----------------------------------------
 
 def sim_role():

@@ -340,3 +340,45 @@ def test_refused_unmap_holds_frames(tmp_path, attach_mode, tables):
                     dom, re.escape(EDU0), what, first, sim_pages[first][0], done))
         assert re.search(line, log), "no log line /%s/ in:\n%s" % (line, log)
     assert not re.search(r"WARNING:|BUG:|Oops", log), log
+
+
+def test_refused_unmap_at_sync_holds_frames(tmp_path, attach_mode, tables):
+    """fail '0xb4 0x71 100 1' on fragmented memory: the unmap hypercall of
+    the first iotlb sync (512 one-page runs gathered) stops after 100 pages.
+    unmap_pages already told VFIO the pages were unmapped and VFIO unpins
+    them after the sync: the pages the hypervisor still maps stay in the
+    books as one mapping per run, each frame referenced by the driver
+    (pinned_leaked), the rest of the unmap goes on; freeing the domain
+    unmaps them and drops the references."""
+    attach_mode("domain")
+    before, after = tmp_path / "before", tmp_path / "after"
+    expect_file = tmp_path / "expect"
+    mark = hvtest.kmsg_mark()
+    with hvtest.VfioBound(EDU0):
+        hvtest.client(EDU0, "--size", SIZE, "--fragment", "--expect", expect_file,
+                      "--while-mapped", then(snapshot_cmd(before),
+                                             knob_cmd("fail", "0x%x 0x%x 100 1" % (UNMAP, OPERATION_FAILED))),
+                      "--after-unmap", snapshot_cmd(after))
+        expect = hvtest.read_expect(expect_file)
+        b, a = Tables.snapshot(before), Tables.snapshot(after)
+        dom = a.device_domain(EDU0)
+        sim_pages = a.sim_pages(dom)
+        first = min(expect)
+        gathered = sum(hvtest.runs(expect)[:hvtest.TYPE1_SYNC_RUNS])
+        kept = sorted(expect)[100:gathered]
+        assert sorted(sim_pages) == kept, "the sim maps %d pages after the unmap" % len(sim_pages)
+        assert_maps_exactly(a.driver_pages(dom), {i: expect[i] for i in kept},
+                            "driver mappings/%d against the sim's" % dom)
+        assert num(a.domain(dom)["mapped_bytes"]) == len(kept) * PAGE
+        assert num(a.domain(dom)["mappings"]) == len(a.driver_mappings(dom))
+        assert leaked(a.stats()) - (leaked(b.stats()) or 0) == len(kept)
+        unmaps = hvtest.delta(stat_call(a.stats(), UNMAP), stat_call(b.stats(), UNMAP))
+        assert unmaps["reps"] == PAGES - len(kept) and unmaps["failures"] == 1, unmaps
+    assert tables.sim_domain(dom) is None
+    assert leaked(tables.stats()) == (leaked(b.stats()) or 0), tables.stats()
+    log = hvtest.dmesg_since(mark)
+    line = (r"domain %d \(%s\): unmap of IOVA 0x%x-0x[0-9a-f]+ \(first frame 0x%x\) "
+            r"stopped after 100 of %d pages: HV_STATUS_OPERATION_FAILED" % (
+                dom, re.escape(EDU0), first, expect[first], gathered))
+    assert re.search(line, log), "no log line /%s/ in:\n%s" % (line, log)
+    assert not re.search(r"WARNING:|BUG:|Oops", log), log
