@@ -14,6 +14,7 @@
  */
 
 #include <linux/bug.h>
+#include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -108,6 +109,22 @@ static unsigned long hv_sim_domain_free_tables(struct hv_sim_device_domain *doma
 	return blocks;
 }
 
+/*
+ * A domain's page table and its block counts.  The block counts are
+ * updated while a map holds the page table's xa_lock (one xa_state across
+ * the call's reps): their lock gets a class of its own, so that lockdep
+ * sees that nesting for what it is (page table, then counts, never the
+ * other way) rather than one xa_lock class taken twice.
+ */
+static struct lock_class_key hv_sim_blocks_lock_class;
+
+static void hv_sim_domain_tables_init(struct hv_sim_device_domain *domain)
+{
+	xa_init(&domain->pages);
+	xa_init(&domain->blocks);
+	lockdep_set_class(&domain->blocks.xa_lock, &hv_sim_blocks_lock_class);
+}
+
 /**
  * hv_sim_create_device_domain() - HVCALL_CREATE_DEVICE_DOMAIN
  * @call: the call; input is struct hv_input_create_device_domain.
@@ -144,8 +161,7 @@ u16 hv_sim_create_device_domain(struct hv_sim_call *call)
 		goto nomem;
 	domain->id = id;
 	domain->flags = in->create_device_domain_flags;
-	xa_init(&domain->pages);
-	xa_init(&domain->blocks);
+	hv_sim_domain_tables_init(domain);
 	if (xa_insert(&hv_sim.domains, id, domain, GFP_ATOMIC)) {
 		kfree(domain);
 		goto nomem;
@@ -621,10 +637,8 @@ int hv_sim_domains_init(void)
 	int ret;
 
 	xa_init(&hv_sim.domains);
-	xa_init(&hv_sim_domain_default.pages);
-	xa_init(&hv_sim_domain_default.blocks);
-	xa_init(&hv_sim_domain_null.pages);
-	xa_init(&hv_sim_domain_null.blocks);
+	hv_sim_domain_tables_init(&hv_sim_domain_default);
+	hv_sim_domain_tables_init(&hv_sim_domain_null);
 	ret = xa_insert(&hv_sim.domains, hv_sim_domain_default.id,
 			&hv_sim_domain_default, GFP_KERNEL);
 	if (!ret)
