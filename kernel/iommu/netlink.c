@@ -5,8 +5,8 @@
  * driver's books for programs, one change (skip-set) and a multicast group
  * of events.  hv_vmm plugs its dumps and events in (hv_nl.h).
  *
- * Validation is the core's: every operation has its own policy (or none, so
- * that any attribute is refused), the family is strict (resv_start_op 0),
+ * Validation is the core's: every operation has its own policy (or none:
+ * the core's reject-all), the family is strict (resv_start_op 0),
  * and what changes state or shows physical addresses needs CAP_NET_ADMIN
  * (GENL_ADMIN_PERM).
  *
@@ -504,7 +504,12 @@ static const struct genl_ops hv_iommu_nl_ops[] = {
 static struct genl_family hv_iommu_nl_family = {
 	.name = HV_IOMMU_GENL_NAME,
 	.version = HV_IOMMU_GENL_VERSION,
-	.maxattr = HV_IOMMU_A_MAX,
+	/*
+	 * No family-wide maxattr or policy: an operation without a policy
+	 * gets the core's reject-all one (genl_op_fill_in_reject_policy()).
+	 * A family maxattr would be paired with that two-entry policy on 7.x
+	 * and read past it (a BUG in __nla_validate_parse() from genl_start()).
+	 */
 	.module = THIS_MODULE,
 	.ops = hv_iommu_nl_ops,
 	.n_ops = ARRAY_SIZE(hv_iommu_nl_ops),
