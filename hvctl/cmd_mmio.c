@@ -2,15 +2,15 @@
 /* cmd_mmio.c - mmio, mmio-mode: hv_vmm's guest memory regions, its MMIO
  * resolver's counters and mode.
  *
- * Sources (doc/interfaces.md): hv_vmm's debugfs partitions/<id>/regions and
- * partitions/<id>/counters, one directory per guest partition, and the
- * module parameter /sys/module/hv_vmm/parameters/mmio_mode (full, page or
- * eager; read at each intercept or registration).
+ * Sources (doc/interfaces.md): hv_vmm's debugfs partitions/<id>/regions
+ * (or the family's mmio-get, which carries the same, when it serves it:
+ * nl.h) and partitions/<id>/counters, one directory per guest partition,
+ * and the module parameter /sys/module/hv_vmm/parameters/mmio_mode (full,
+ * page or eager; read at each intercept or registration).
  */
 #include "config.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -74,46 +74,6 @@ static const struct colinfo mmio_counter_cols[] = {
 	  "the same over page resolutions" },
 };
 static const size_t mmio_counter_ncols = ARRAY_SIZE(mmio_counter_cols);
-
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The partitions hv_vmm shows, ascending.  Returns 0 or -1 (reported). */
-static int mmio_partitions(uint64_t **ids, size_t *n)
-{
-	char p[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	*ids = NULL;
-	*n = 0;
-	if (paths_make(p, sizeof(p), "%s/partitions", HV_VMM_DEBUGFS))
-		return -1;
-	d = opendir(p);
-	if (!d)
-		return hv_err_path(p, errno);
-	while ((de = readdir(d))) {
-		uint64_t *slot;
-		char *end;
-		unsigned long long id = strtoull(de->d_name, &end, 10);
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end)
-			continue;
-		slot = array_grow((void **)ids, n, sizeof(**ids));
-		if (!slot) {
-			closedir(d);
-			return hv_err_nomem();
-		}
-		*slot = id;
-	}
-	closedir(d);
-	qsort(*ids, *n, sizeof(**ids), u64_cmp);
-	return 0;
-}
 
 struct mmio_rows {
 	struct libscols_table *tb;
@@ -219,7 +179,7 @@ int cmd_mmio(const struct opts *o, int argc, char **argv)
 	for (i = 0; i < mmio_counter_ncols; i++)
 		csel.id[csel.n++] = (int)i;
 	if (paths_require_debugfs() || paths_require_loaded("hv_vmm") ||
-	    mmio_mode_read(mode, sizeof(mode)) || mmio_partitions(&ids, &n))
+	    mmio_mode_read(mode, sizeof(mode)) || debugfs_vmm_partitions(&ids, &n))
 		goto out;
 	if (kv_add(&kv, "mode", SCOLS_JSON_STRING, "%s", mode))
 		goto out;

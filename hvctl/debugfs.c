@@ -2,6 +2,7 @@
 /* debugfs.c - hv_iommu's debugfs files into structs (debugfs.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -231,6 +232,105 @@ int debugfs_read_synic(struct synic_list *out)
 void synic_list_free(struct synic_list *l)
 {
 	table_drop(&synic_kind, (void **)&l->v, &l->n);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* debugfs_vmm_partitions(): contract (arguments, units, errors) in debugfs.h. */
+int debugfs_vmm_partitions(uint64_t **ids, size_t *n)
+{
+	char p[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	*ids = NULL;
+	*n = 0;
+	if (paths_make(p, sizeof(p), "%s/partitions", HV_VMM_DEBUGFS))
+		return -1;
+	d = opendir(p);
+	if (!d)
+		return hv_err_path(p, errno);
+	while ((de = readdir(d))) {
+		uint64_t *slot;
+		char *end;
+		unsigned long long id = strtoull(de->d_name, &end, 10);
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end)
+			continue;
+		slot = array_grow((void **)ids, n, sizeof(**ids));
+		if (!slot) {
+			closedir(d);
+			free(*ids);
+			*ids = NULL;
+			*n = 0;
+			return hv_err_nomem();
+		}
+		*slot = id;
+	}
+	closedir(d);
+	qsort(*ids, *n, sizeof(**ids), u64_cmp);
+	return 0;
+}
+
+/* record_fn: one line of partitions/<id>/regions into a region_list. */
+struct region_sink {
+	struct region_list *l;
+	uint64_t partition;
+};
+
+static int region_row(const struct record *rec, void *arg, struct perr *err)
+{
+	struct region_sink *sink = arg;
+	struct vmm_region r = { .partition = sink->partition };
+	const char *kind = record_need(rec, "kind", err);
+	struct vmm_region *slot;
+
+	if (!kind || record_need_u64(rec, "gpa", &r.gpa, err) ||
+	    record_need_u64(rec, "size", &r.size, err) ||
+	    record_need_u64(rec, "mapped_pages", &r.mapped_pages, err))
+		return -1;
+	r.mmio = !strcmp(kind, "mmio");
+	slot = array_grow((void **)&sink->l->v, &sink->l->n, sizeof(*slot));
+	if (!slot)
+		return perr_set(err, "out of memory");
+	*slot = r;
+	return 0;
+}
+
+/* debugfs_read_regions(): contract (arguments, units, errors) in debugfs.h. */
+int debugfs_read_regions(struct region_list *out)
+{
+	struct region_sink sink = { out, 0 };
+	uint64_t *ids;
+	size_t n, i;
+	int r = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	if (debugfs_vmm_partitions(&ids, &n))
+		return -1;
+	for (i = 0; i < n && r != -1; i++) {
+		sink.partition = ids[i];
+		r = read_lines(READ_NOFILE_OK, record_line, &(struct record_sink){ region_row, &sink },
+			       "%s/partitions/%" PRIu64 "/regions", HV_VMM_DEBUGFS, ids[i]);
+	}
+	free(ids);
+	if (r == -1)
+		region_list_free(out);
+	return r == -1 ? -1 : 0;
+}
+
+/* region_list_free(): contract (arguments, units, errors) in debugfs.h. */
+void region_list_free(struct region_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }
 
 /* debugfs_read_domains(): contract (arguments, units, errors) in debugfs.h. */

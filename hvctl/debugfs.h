@@ -57,6 +57,26 @@ struct synic_list {
 int debugfs_read_synic(struct synic_list *out);
 void synic_list_free(struct synic_list *l);
 
+/* hv_vmm's partitions (debugfs `partitions/<id>`), ids ascending, into a
+ * new array *IDS of *N (free it). */
+int debugfs_vmm_partitions(uint64_t **ids, size_t *n);
+
+/* A line of hv_vmm's `partitions/<id>/regions`, with its partition. */
+struct vmm_region {
+	uint64_t partition, gpa, size, mapped_pages;
+	int mmio;			/* kind=mmio (else ram) */
+};
+
+struct region_list {
+	struct vmm_region *v;
+	size_t n;
+};
+
+/* Every partition's regions, by partition then GPA (the family's mmio-get
+ * when it serves it, else debugfs); a partition gone meanwhile is skipped. */
+int debugfs_read_regions(struct region_list *out);
+void region_list_free(struct region_list *l);
+
 /* debugfs `stats`: hypercall counters since load. */
 int debugfs_read_stats(struct hv_stats *out);
 

@@ -70,6 +70,10 @@ static struct nla_policy attr_policy[HV_IOMMU_A_MAX + 1] = {
 	[HV_IOMMU_A_SYNIC_DELIVERED] = { .type = NLA_U64 },
 	[HV_IOMMU_A_MMIO_GPA] = { .type = NLA_U64 },
 	[HV_IOMMU_A_MMIO_SIZE] = { .type = NLA_U64 },
+	[HV_IOMMU_A_MMIO_MODE] = { .type = NLA_STRING },
+	[HV_IOMMU_A_MMIO_MAPPED_BYTES] = { .type = NLA_U64 },
+	[HV_IOMMU_A_REGION_UADDR] = { .type = NLA_U64 },
+	[HV_IOMMU_A_REGION_RAM] = { .type = NLA_FLAG },
 	[HV_IOMMU_A_PARTITION_FLAGS] = { .type = NLA_U64 },
 	[HV_IOMMU_A_PARTITION_INITIALIZED] = { .type = NLA_U8 },
 	[HV_IOMMU_A_EVENT_TYPE] = { .type = NLA_U32 },
@@ -179,6 +183,8 @@ struct dump {
 	int (*render)(struct genlmsghdr *g, struct nlattr **tb, FILE *out);
 	nl_line_fn fn;
 	void *arg;
+	int one_partition;	/* only the messages of PARTITION (mmio-get) */
+	uint64_t partition;
 	unsigned long n;	/* messages so far */
 	int failed;		/* FN or rendering failed (reported) */
 	int err;		/* kernel's errno from the error message */
@@ -369,6 +375,21 @@ static int render_mapping(struct genlmsghdr *g, struct nlattr **tb, FILE *out)
 	return 0;
 }
 
+/* mmio-get as hv_vmm's partitions/<id>/regions (kernel/vmm/mmio_debugfs.c). */
+static int render_region(struct genlmsghdr *g, struct nlattr **tb, FILE *out)
+{
+	(void)g;
+	if (NEED(tb, HV_IOMMU_A_MMIO_GPA, HV_IOMMU_A_MMIO_SIZE, HV_IOMMU_A_MMIO_MAPPED_BYTES,
+		 HV_IOMMU_A_REGION_UADDR) ||
+	    (!tb[HV_IOMMU_A_MMIO_MODE] && !tb[HV_IOMMU_A_REGION_RAM]))
+		return -1;
+	fprintf(out, "gpa=0x%" PRIx64 " size=0x%" PRIx64 " kind=%s uaddr=0x%" PRIx64
+		" mapped_pages=%" PRIu64, u64_or0(tb, HV_IOMMU_A_MMIO_GPA),
+		u64_or0(tb, HV_IOMMU_A_MMIO_SIZE), tb[HV_IOMMU_A_REGION_RAM] ? "ram" : "mmio",
+		u64_or0(tb, HV_IOMMU_A_REGION_UADDR), u64_or0(tb, HV_IOMMU_A_MMIO_MAPPED_BYTES) / 4096);
+	return 0;
+}
+
 /* libnl's valid-message callback: parse, render into a memory stream,
  * hand each line to the sink. */
 static int dump_valid(struct nl_msg *msg, void *arg)
@@ -387,6 +408,9 @@ static int dump_valid(struct nl_msg *msg, void *arg)
 		d->failed = hv_err("netlink %s: message %lu: malformed attributes", d->cmdname, d->n);
 		return NL_STOP;
 	}
+	if (d->one_partition && (!tb[HV_IOMMU_A_PARTITION_ID] ||
+				 nla_get_u64(tb[HV_IOMMU_A_PARTITION_ID]) != d->partition))
+		return NL_OK;
 	out = open_memstream(&buf, &len);
 	if (!out) {
 		d->failed = hv_err_nomem();
@@ -494,9 +518,19 @@ int nl_read_lines(const char *rel, nl_line_fn fn, void *arg)
 	unsigned long long id;
 	char *end;
 	size_t i;
+	int pos = 0;
 
 	if (nl_source() != 1)
 		return NL_UNSERVED;
+	/* A partition's regions: its messages of the mmio-get dump. */
+	if (sscanf(rel, HV_VMM_DEBUGFS "/partitions/%llu/regions%n", &id, &pos) == 1 &&
+	    !rel[pos]) {
+		d.cmdname = "mmio-get";
+		d.render = render_region;
+		d.one_partition = 1;
+		d.partition = id;
+		return run_dump(&d, HV_IOMMU_CMD_MMIO_GET, 0, 0);
+	}
 	if (!strncmp(rel, HV_DEBUGFS_MAPPINGS "/", mlen)) {
 		errno = 0;
 		id = strtoull(rel + mlen, &end, 10);

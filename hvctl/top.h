@@ -2,7 +2,8 @@
 /* top.h - hvctl top's figures and screen lines, apart from ncurses.
  *
  * A sample is the driver's state (status_read: netlink when the family is
- * there, else debugfs) plus hv_vmm's SynIC table; rates come from two
+ * there, else debugfs) plus hv_vmm's SynIC table and guest memory regions
+ * (the MMIO ones are shown); rates come from two
  * samples (hypercalls per call code) and from the map and unmap events seen
  * between them (per domain; "-" without the netlink family).  top_lines()
  * lays out one screen as text lines, which the ncurses view draws and
@@ -27,6 +28,8 @@ struct top_traffic {
 struct top_sample {
 	struct status st;
 	struct synic_list synic;	/* empty when hv_vmm is not loaded */
+	struct region_list regions;	/* hv_vmm's guest memory regions */
+	char mmio_mode[16];		/* hv_vmm's mmio_mode, "" without it */
 	double t;			/* CLOCK_MONOTONIC seconds */
 };
 

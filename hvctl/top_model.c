@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "paths.h"
+#include "sysfs.h"
 #include "top.h"
 
 static double now(void)
@@ -25,6 +26,7 @@ static void sample_free(struct top_sample *s)
 {
 	status_free(&s->st);
 	synic_list_free(&s->synic);
+	region_list_free(&s->regions);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -42,15 +44,22 @@ static struct top_traffic *traffic_of(struct top_traffic *v, size_t n, uint64_t 
 int top_sample(struct top_model *m)
 {
 	struct top_sample s = { 0 };
+	char *mode = NULL;
 	double dt;
 	size_t i;
 
 	if (status_read(&s.st, "domains and hypercall statistics"))
 		return -1;
-	/* hv_vmm is optional: no SynIC section without it. */
-	if (!paths_require_loaded_quiet("hv_vmm") && debugfs_read_synic(&s.synic)) {
-		status_free(&s.st);
+	/* hv_vmm is optional: no SynIC or MMIO section without it. */
+	if (!paths_require_loaded_quiet("hv_vmm") &&
+	    (debugfs_read_synic(&s.synic) || debugfs_read_regions(&s.regions) ||
+	     sysfs_read(HV_VMM_PARAM_MMIO_MODE, &mode))) {
+		sample_free(&s);
 		return -1;
+	}
+	if (mode) {
+		snprintf(s.mmio_mode, sizeof(s.mmio_mode), "%.*s", (int)strcspn(mode, "\n"), mode);
+		free(mode);
 	}
 	s.t = now();
 	if (m->have_prev || m->cur.t)
@@ -248,6 +257,35 @@ int64_t top_domain_at(const struct top_model *m, const struct top_view *v, size_
 
 static const char *const sort_names[] = { "id", "mapped", "map rate" };
 
+/* hv_vmm's MMIO regions: partition, GPA, size, the mode in force, mapped. */
+static void screen_mmio(const struct top_model *m, const struct top_view *v, struct out *o)
+{
+	const struct region_list *l = &m->cur.regions;
+	char row[160], a[32], b[32];
+	size_t i, shown = 0;
+
+	if (!m->cur.mmio_mode[0])
+		return;		/* hv_vmm not loaded */
+	emit(o, TOP_TEXT, "%s", "");
+	emit(o, TOP_HEADER, "%-10s %-18s %10s %-6s %10s %9s", "MMIO", "GPA", "SIZE", "MODE",
+	     "MAPPED", "PAGES");
+	for (i = 0; i < l->n; i++) {
+		const struct vmm_region *r = &l->v[i];
+
+		if (!r->mmio)
+			continue;
+		snprintf(row, sizeof(row), "%-10" PRIu64 " 0x%-16" PRIx64 " %10s %-6s %10s %9" PRIu64,
+			 r->partition, r->gpa, size_str(r->size, a, sizeof(a)), m->cur.mmio_mode,
+			 size_str(r->mapped_pages * 4096, b, sizeof(b)), r->mapped_pages);
+		if (!matches(v, row))
+			continue;
+		emit(o, TOP_TEXT, "%s", row);
+		shown++;
+	}
+	if (!shown)
+		emit(o, TOP_TEXT, "(none)");
+}
+
 static size_t screen_main(const struct top_model *m, const struct top_view *v, struct out *o)
 {
 	const struct status *st = &m->cur.st;
@@ -343,6 +381,7 @@ static size_t screen_main(const struct top_model *m, const struct top_view *v, s
 		}
 		emit(o, TOP_TEXT, "%s", row);
 	}
+	screen_mmio(m, v, o);
 	return n;
 }
 

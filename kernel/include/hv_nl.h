@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
+#include <linux/gfp.h>
 #include <linux/types.h>
 
 /**
@@ -31,5 +32,7 @@ void hv_iommu_nl_vmm_unregister(void);
 void *hv_iommu_nl_dump_msg(struct sk_buff *skb, struct netlink_callback *cb,
 			   u8 cmd);
 void hv_iommu_nl_partition_event(int type, u64 partition_id);
+void hv_iommu_nl_mmio_event(int type, u64 partition_id, u64 gpa, u64 size,
+			    gfp_t gfp);
 
 #endif /* HV_NL_H */

@@ -16,9 +16,9 @@
  * reports them at most once per HV_IOMMU_EVENT_COALESCE_MS (one "map" and
  * one "unmap" event per domain per window, whatever the call rate).  Any
  * other event about a domain reports its counts first, so a listener sees
- * things in the order they happened.  The other events cost hypercalls or a
- * probe each, so their rate is bounded by the work behind them; they are
- * sent as they come.  An event that cannot be allocated is counted and the
+ * things in the order they happened.  The other events cost hypercalls, a
+ * probe, a VP exit or an mm invalidation each, so their rate is bounded by
+ * the work behind them; they are sent as they come.  An event that cannot be allocated is counted and the
  * count rides on the next one (HV_IOMMU_A_EVENT_DROPPED).
  */
 #include "hv_iommu.h"
@@ -489,8 +489,10 @@ static const struct genl_ops hv_iommu_nl_ops[] = {
 		.dumpit = hv_iommu_nl_vmm_dump,
 	},
 	{
+		/* The VMM's user addresses: for the administrator only. */
 		.cmd = HV_IOMMU_CMD_MMIO_GET,
 		.dumpit = hv_iommu_nl_vmm_dump,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = HV_IOMMU_CMD_SKIP_SET,
@@ -525,10 +527,14 @@ static bool hv_iommu_nl_listening(void)
 				  HV_IOMMU_NL_GRP_EVENTS);
 }
 
-/* A new event of @type with its time, or NULL (counted as dropped). */
-static struct sk_buff *hv_iommu_nl_event_new(int type, void **hdr)
+/*
+ * A new event of @type with its time, or NULL (counted as dropped).  @gfp:
+ * GFP_KERNEL, or GFP_NOWAIT where reclaim must not recurse (an MMU
+ * notifier's invalidation).
+ */
+static struct sk_buff *hv_iommu_nl_event_new(int type, void **hdr, gfp_t gfp)
 {
-	struct sk_buff *skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	struct sk_buff *skb = genlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
 	u64 dropped;
 
 	if (!skb)
@@ -554,7 +560,8 @@ drop:
 	return NULL;
 }
 
-static void hv_iommu_nl_event_send(struct sk_buff *skb, void *hdr, int err)
+static void hv_iommu_nl_event_send(struct sk_buff *skb, void *hdr, int err,
+				   gfp_t gfp)
 {
 	if (err) {
 		nlmsg_free(skb);
@@ -564,7 +571,7 @@ static void hv_iommu_nl_event_send(struct sk_buff *skb, void *hdr, int err)
 	genlmsg_end(skb, hdr);
 	/* -ESRCH: the last listener left meanwhile. */
 	genlmsg_multicast(&hv_iommu_nl_family, skb, 0, HV_IOMMU_NL_GRP_EVENTS,
-			  GFP_KERNEL);
+			  gfp);
 }
 
 /* Report @hvdom's coalesced map and unmap counts, if any. */
@@ -581,13 +588,14 @@ static void hv_iommu_nl_flush_domain(struct hv_iommu_domain *hvdom)
 		if (!calls)
 			continue;
 		bytes = atomic64_xchg(&hvdom->ev_bytes[dir], 0);
-		skb = hv_iommu_nl_event_new(types[dir], &hdr);
+		skb = hv_iommu_nl_event_new(types[dir], &hdr, GFP_KERNEL);
 		if (!skb)
 			continue;
 		hv_iommu_nl_event_send(skb, hdr,
 			nla_put_u32(skb, HV_IOMMU_A_DOMAIN_ID, hvdom->id) ||
 			hv_iommu_nl_put_u64(skb, HV_IOMMU_A_EVENT_CALLS, calls) ||
-			hv_iommu_nl_put_u64(skb, HV_IOMMU_A_EVENT_BYTES, bytes));
+			hv_iommu_nl_put_u64(skb, HV_IOMMU_A_EVENT_BYTES, bytes),
+			GFP_KERNEL);
 	}
 }
 
@@ -639,10 +647,11 @@ void hv_iommu_nl_domain_event(int type, struct hv_iommu_domain *hvdom)
 	if (!hv_iommu_nl_listening())
 		return;
 	hv_iommu_nl_flush_domain(hvdom);
-	skb = hv_iommu_nl_event_new(type, &hdr);
+	skb = hv_iommu_nl_event_new(type, &hdr, GFP_KERNEL);
 	if (skb)
 		hv_iommu_nl_event_send(skb, hdr,
-			nla_put_u32(skb, HV_IOMMU_A_DOMAIN_ID, hvdom->id));
+			nla_put_u32(skb, HV_IOMMU_A_DOMAIN_ID, hvdom->id),
+			GFP_KERNEL);
 }
 
 /**
@@ -663,13 +672,14 @@ void hv_iommu_nl_device_event(int type, struct hv_iommu_dev *hd,
 		return;
 	if (hvdom->kind == HV_IOMMU_KIND_PAGING)
 		hv_iommu_nl_flush_domain(hvdom);
-	skb = hv_iommu_nl_event_new(type, &hdr);
+	skb = hv_iommu_nl_event_new(type, &hdr, GFP_KERNEL);
 	if (skb)
 		hv_iommu_nl_event_send(skb, hdr,
 			nla_put_string(skb, HV_IOMMU_A_BDF, hd->bdf) ||
 			nla_put_u32(skb, HV_IOMMU_A_DOMAIN_ID, hvdom->id) ||
 			(type == HV_IOMMU_EVENT_DEVICE_DETACH_FAILED &&
-			 nla_put_u32(skb, HV_IOMMU_A_HV_STATUS, hd->status)));
+			 nla_put_u32(skb, HV_IOMMU_A_HV_STATUS, hd->status)),
+			GFP_KERNEL);
 }
 
 /**
@@ -694,10 +704,11 @@ void hv_iommu_nl_skip_changed(void)
 		return;
 	}
 	hv_iommu_skip_list_get(list, PAGE_SIZE);
-	skb = hv_iommu_nl_event_new(HV_IOMMU_EVENT_SKIP_CHANGED, &hdr);
+	skb = hv_iommu_nl_event_new(HV_IOMMU_EVENT_SKIP_CHANGED, &hdr, GFP_KERNEL);
 	if (skb)
 		hv_iommu_nl_event_send(skb, hdr,
-			nla_put_string(skb, HV_IOMMU_A_SKIP_LIST, list));
+			nla_put_string(skb, HV_IOMMU_A_SKIP_LIST, list),
+			GFP_KERNEL);
 	kfree(list);
 }
 
@@ -716,11 +727,12 @@ void hv_iommu_nl_device_skipped(const char *bdf,
 
 	if (!hv_iommu_nl_listening())
 		return;
-	skb = hv_iommu_nl_event_new(HV_IOMMU_EVENT_DEVICE_SKIPPED, &hdr);
+	skb = hv_iommu_nl_event_new(HV_IOMMU_EVENT_DEVICE_SKIPPED, &hdr, GFP_KERNEL);
 	if (skb)
 		hv_iommu_nl_event_send(skb, hdr,
 			nla_put_string(skb, HV_IOMMU_A_BDF, bdf) ||
-			nla_put_u32(skb, HV_IOMMU_A_SKIP_REASON, reason));
+			nla_put_u32(skb, HV_IOMMU_A_SKIP_REASON, reason),
+			GFP_KERNEL);
 }
 
 /**
@@ -737,13 +749,49 @@ void hv_iommu_nl_partition_event(int type, u64 partition_id)
 
 	if (!hv_iommu_nl_listening())
 		return;
-	skb = hv_iommu_nl_event_new(type, &hdr);
+	skb = hv_iommu_nl_event_new(type, &hdr, GFP_KERNEL);
 	if (skb)
 		hv_iommu_nl_event_send(skb, hdr,
 			hv_iommu_nl_put_u64(skb, HV_IOMMU_A_PARTITION_ID,
-					    partition_id));
+					    partition_id),
+			GFP_KERNEL);
 }
 EXPORT_SYMBOL_NS_GPL(hv_iommu_nl_partition_event, HV_IOMMU_NS);
+
+/**
+ * hv_iommu_nl_mmio_event() - hv_vmm mapped, unmapped or refused MMIO
+ * @type: HV_IOMMU_EVENT_MMIO_MAPPED, _UNMAPPED or _GUARD_REFUSED.
+ * @partition_id: the hypervisor's partition id.
+ * @gpa: first byte of what was mapped or unmapped; the refused access.
+ * @size: bytes mapped or unmapped (not sent with _GUARD_REFUSED).
+ * @gfp: GFP_KERNEL, or GFP_NOWAIT from an MMU notifier's invalidation.
+ *
+ * Not coalesced: hv_vmm sends one per intercept it resolves or refuses
+ * (each a VP exit) and one per invalidation or region removal that
+ * unmapped pages (each an mm invalidation or an ioctl), so the work behind
+ * them bounds their rate.
+ *
+ * Context: process context; does not sleep with GFP_NOWAIT.
+ */
+void hv_iommu_nl_mmio_event(int type, u64 partition_id, u64 gpa, u64 size,
+			    gfp_t gfp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!hv_iommu_nl_listening())
+		return;
+	skb = hv_iommu_nl_event_new(type, &hdr, gfp);
+	if (skb)
+		hv_iommu_nl_event_send(skb, hdr,
+			hv_iommu_nl_put_u64(skb, HV_IOMMU_A_PARTITION_ID,
+					    partition_id) ||
+			hv_iommu_nl_put_u64(skb, HV_IOMMU_A_MMIO_GPA, gpa) ||
+			(type != HV_IOMMU_EVENT_MMIO_GUARD_REFUSED &&
+			 hv_iommu_nl_put_u64(skb, HV_IOMMU_A_MMIO_SIZE, size)),
+			gfp);
+}
+EXPORT_SYMBOL_NS_GPL(hv_iommu_nl_mmio_event, HV_IOMMU_NS);
 
 /**
  * hv_iommu_nl_init() - register the "hv_iommu" family

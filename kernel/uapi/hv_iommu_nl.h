@@ -10,8 +10,8 @@
  * Dumps (NLM_F_DUMP): domain-get, device-get, mapping-get (needs
  * HV_IOMMU_A_DOMAIN_ID; resumable: each message continues after the last
  * IOVA sent), skipped-get, stats-get, synic-get, partition-get, mmio-get.
- * Change (CAP_NET_ADMIN): skip-set.  mapping-get also needs CAP_NET_ADMIN:
- * it reveals physical addresses.
+ * Change (CAP_NET_ADMIN): skip-set.  mapping-get and mmio-get also need
+ * CAP_NET_ADMIN: they reveal physical addresses, the VMM's user addresses.
  * Events: group "events", command HV_IOMMU_CMD_EVENT, HV_IOMMU_A_EVENT_TYPE
  * says which.  Map and unmap events are coalesced per domain.
  */
@@ -131,7 +131,7 @@ enum hv_iommu_a {
 	HV_IOMMU_A_SYNIC_DELIVERED,	/* u64 (SINT0 SINT5) */
 	HV_IOMMU_A_MMIO_GPA,		/* u64, first byte of an MMIO region */
 	HV_IOMMU_A_MMIO_SIZE,		/* u64, bytes */
-	HV_IOMMU_A_MMIO_MODE,		/* string: full, per-page, eager */
+	HV_IOMMU_A_MMIO_MODE,		/* string: full, page, eager */
 	HV_IOMMU_A_MMIO_MAPPED_BYTES,	/* u64 */
 	HV_IOMMU_A_PARTITION_FLAGS,	/* u64, HV_VMM_PT_BIT_* bits */
 	HV_IOMMU_A_PARTITION_INITIALIZED, /* u8 */
@@ -140,6 +140,8 @@ enum hv_iommu_a {
 	HV_IOMMU_A_EVENT_CALLS,		/* u64, map/unmap calls coalesced */
 	HV_IOMMU_A_EVENT_BYTES,		/* u64, bytes they mapped/unmapped */
 	HV_IOMMU_A_EVENT_DROPPED,	/* u64, events not sent (no memory) */
+	HV_IOMMU_A_REGION_UADDR,	/* u64, the VMM's user address of a region */
+	HV_IOMMU_A_REGION_RAM,		/* flag: a RAM region (no mmio-mode) */
 
 	__HV_IOMMU_A_MAX,
 	HV_IOMMU_A_MAX = __HV_IOMMU_A_MAX - 1,

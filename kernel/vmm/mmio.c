@@ -35,6 +35,8 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "hv_iommu_nl.h"
+#include "hv_nl.h"
 #include "hv_vmm.h"
 
 static const char * const hv_vmm_mmio_mode_names[] = {
@@ -126,6 +128,37 @@ void hv_vmm_mmio_stats_read(struct hv_vmm_partition *pt,
 const char *hv_vmm_mmio_counter_name(enum hv_vmm_mmio_counter c)
 {
 	return hv_vmm_mmio_counter_names[c];
+}
+
+/**
+ * hv_vmm_mmio_mode_name() - the MMIO mode in force
+ *
+ * Return: "full", "page" or "eager" (a static string), as mmio_mode reads.
+ */
+const char *hv_vmm_mmio_mode_name(void)
+{
+	return hv_vmm_mmio_mode_names[READ_ONCE(hv_vmm_mmio_mode)];
+}
+
+/**
+ * hv_vmm_region_mapped() - pages of a region mapped in the hypervisor now
+ * @r: the region; its partition's mutex held (the region stays listed).
+ *
+ * Context: any; the walk of @r->spa is RCU-safe, so an MMIO region's
+ * count is a snapshot taken without @r->mmio_lock.
+ * Return: a RAM region's size in pages (it is mapped whole), the pages
+ * an MMIO region has recorded in @r->spa.
+ */
+unsigned long hv_vmm_region_mapped(struct hv_vmm_region *r)
+{
+	unsigned long index, n = 0;
+	void *entry;
+
+	if (!r->mmio)
+		return r->npages;
+	xa_for_each(&r->spa, index, entry)
+		n++;
+	return n;
 }
 
 static void hv_vmm_mmio_region_release(struct kref *ref)
@@ -302,6 +335,9 @@ static long hv_vmm_mmio_map(struct hv_vmm_region *r, u64 first, u64 count)
 		} while (again);
 	}
 	free_page((unsigned long)pfns);
+	/* One event per intercept or registration: a VP exit or an ioctl. */
+	hv_vmm_nl_mmio_event(HV_IOMMU_EVENT_MMIO_MAPPED, r, first, mapped,
+			     GFP_KERNEL);
 	return ret < 0 ? ret : mapped;
 }
 
@@ -334,7 +370,10 @@ bool hv_vmm_mmio_intercept(struct hv_vmm_partition *pt,
 	if (mi->memory_access_info & HV_X64_MEMORY_ACCESS_GVA_GPA_VALID)
 		r = hv_vmm_mmio_region_get(pt, gfn);
 	if (!r) {
+		/* One event per refused VP exit, which goes to the VMM. */
 		hv_vmm_mmio_count(pt, HV_VMM_MMIO_GUARD_REFUSALS, 1);
+		hv_iommu_nl_mmio_event(HV_IOMMU_EVENT_MMIO_GUARD_REFUSED, pt->id,
+				       mi->guest_physical_address, 0, GFP_KERNEL);
 		return false;
 	}
 	/* Eager regions that were invalidated come back whole. */
@@ -356,6 +395,23 @@ bool hv_vmm_mmio_intercept(struct hv_vmm_partition *pt,
 		hv_vmm_mmio_count(pt, HV_VMM_MMIO_FULL_NS, ktime_get_ns() - t0);
 	}
 	return true;
+}
+
+/*
+ * Unmap all of @r (marked dead first if @dead) and report what went; one
+ * event per removal or failed registration (an ioctl or the VMM's exit).
+ * Context: process context, no invalidation running on @r any more.
+ */
+static void hv_vmm_mmio_unmap_all(struct hv_vmm_region *r, bool dead)
+{
+	u64 n;
+
+	mutex_lock(&r->mmio_lock);
+	if (dead)
+		WRITE_ONCE(r->dead, true);
+	n = hv_vmm_mmio_unmap(r, 0, r->npages, GFP_NOWAIT);
+	mutex_unlock(&r->mmio_lock);
+	hv_vmm_nl_mmio_event(HV_IOMMU_EVENT_MMIO_UNMAPPED, r, 0, n, GFP_KERNEL);
 }
 
 /**
@@ -392,9 +448,7 @@ int hv_vmm_mmio_region_init(struct hv_vmm_partition *pt,
 	pr_warn("partition %llu: MMIO region at gfn 0x%llx: eager map failed (%ld)\n",
 		pt->id, r->gfn, ret);
 	hv_vmm_mmio_notifier_remove(r);
-	mutex_lock(&r->mmio_lock);
-	hv_vmm_mmio_unmap(r, 0, r->npages, GFP_NOWAIT);
-	mutex_unlock(&r->mmio_lock);
+	hv_vmm_mmio_unmap_all(r, false);
 	xa_destroy(&r->spa);
 	return ret;
 }
@@ -412,9 +466,6 @@ int hv_vmm_mmio_region_init(struct hv_vmm_partition *pt,
 void hv_vmm_mmio_region_remove(struct hv_vmm_region *r)
 {
 	hv_vmm_mmio_notifier_remove(r);
-	mutex_lock(&r->mmio_lock);
-	WRITE_ONCE(r->dead, true);
-	hv_vmm_mmio_unmap(r, 0, r->npages, GFP_NOWAIT);
-	mutex_unlock(&r->mmio_lock);
+	hv_vmm_mmio_unmap_all(r, true);
 	hv_vmm_mmio_region_put(r);
 }

@@ -18,19 +18,6 @@
 /* hv_vmm/partitions, set once at load. */
 static struct dentry *hv_vmm_partitions_dir;
 
-/* Pages of @r mapped in the hypervisor now. */
-static unsigned long hv_vmm_region_mapped(struct hv_vmm_region *r)
-{
-	unsigned long index, n = 0;
-	void *entry;
-
-	if (!r->mmio)
-		return r->npages;
-	xa_for_each(&r->spa, index, entry)
-		n++;
-	return n;
-}
-
 static int hv_vmm_regions_show(struct seq_file *m, void *v)
 {
 	struct hv_vmm_partition *pt = m->private;

@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 
+#include "hv_iommu_nl.h"
 #include "hv_vmm.h"
 
 /* Reps per HVCALL_UNMAP_GPA_PAGES, as mshv issues them. */
@@ -87,6 +88,14 @@ static bool hv_vmm_mmio_invalidate(struct mmu_interval_notifier *mni,
 		hv_vmm_mmio_count(r->pt, HV_VMM_MMIO_NOTIFIER_UNMAPS, 1);
 		hv_vmm_mmio_count(r->pt, HV_VMM_MMIO_NOTIFIER_PAGES, n);
 	}
+	/*
+	 * One event per invalidation that unmapped; GFP_NOWAIT, as an
+	 * invalidation may run inside reclaim.  The range is the part of the
+	 * invalidation inside the region; n the pages that were mapped in it.
+	 */
+	hv_vmm_nl_mmio_event(HV_IOMMU_EVENT_MMIO_UNMAPPED, r,
+			     (start - r->uaddr) >> HV_HYP_PAGE_SHIFT, n,
+			     GFP_NOWAIT);
 	return true;
 }
 

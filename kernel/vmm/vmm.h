@@ -255,6 +255,8 @@ void hv_vmm_mmio_count(struct hv_vmm_partition *pt,
 void hv_vmm_mmio_stats_read(struct hv_vmm_partition *pt,
 			    struct hv_vmm_mmio_stats *st);
 const char *hv_vmm_mmio_counter_name(enum hv_vmm_mmio_counter c);
+const char *hv_vmm_mmio_mode_name(void);
+unsigned long hv_vmm_region_mapped(struct hv_vmm_region *r);
 
 /* mmio_notifier.c */
 int hv_vmm_mmio_notifier_insert(struct hv_vmm_region *r);
@@ -287,6 +289,8 @@ int hv_vmm_synic_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
 /* netlink.c */
 void hv_vmm_nl_register(void);
 void hv_vmm_nl_unregister(void);
+void hv_vmm_nl_mmio_event(int type, struct hv_vmm_region *r, u64 first,
+			  u64 pages, gfp_t gfp);
 
 /* Must be called for every intercept message that arrives in SINT0. */
 void hv_vmm_intercept_arrived(const struct hv_message *msg);

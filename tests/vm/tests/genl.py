@@ -196,6 +196,26 @@ def save(path, domain):
         json.dump(doc, f)
 
 
+def mmio_regions():
+    """The mmio-get dump, one dict per message (absent attributes absent)."""
+    A = {k[len("HV_IOMMU_A_"):]: v for k, v in E.items() if k.startswith("HV_IOMMU_A_")}
+    names = {A["PARTITION_ID"]: "partition", A["MMIO_GPA"]: "gpa", A["MMIO_SIZE"]: "size",
+             A["MMIO_MAPPED_BYTES"]: "mapped_bytes", A["REGION_UADDR"]: "uaddr"}
+    g = Genl()
+    try:
+        out = []
+        for _, attrs in g.request("MMIO_GET", dump=True):
+            d = dict(attrs)
+            r = {n: u(d[a]) for a, n in names.items() if a in d}
+            if A["MMIO_MODE"] in d:
+                r["mode"] = s(d[A["MMIO_MODE"]])
+            r["ram"] = A["REGION_RAM"] in d
+            out.append(r)
+        return out
+    finally:
+        g.close()
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "--save":
         save(argv[2], int(argv[3]))

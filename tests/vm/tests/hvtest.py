@@ -270,6 +270,15 @@ class Tables:
         with open(path) as f:
             return json.load(f).get(name)
 
+    def nl_mmio(self):
+        """The family's mmio-get dump (genl.mmio_regions()) in the snapshot."""
+        with open(os.path.join(self.extra, "nl-mmio.json")) as f:
+            return json.load(f)
+
+    def top_batch(self):
+        with open(os.path.join(self.extra, "top-batch.txt")) as f:
+            return f.read()
+
     def hvctl_json(self, name):
         """(rc, parsed json or None, stderr) of an hvctl call in the snapshot."""
         with open(os.path.join(self.extra, "hvctl-%s.json" % name)) as f:
@@ -557,10 +566,10 @@ class VfioBound:
 
 # --- hvctl and the VFIO client ----------------------------------------------
 
-def hvctl(*args):
-    """Run hvctl; returns CompletedProcess (text)."""
+def hvctl(*args, env=None):
+    """Run hvctl (with ENV, default ours); returns CompletedProcess (text)."""
     return subprocess.run(["hvctl"] + [str(a) for a in args],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, env=env)
 
 
 def hvctl_json(*args):
@@ -733,14 +742,22 @@ def snapshot(d):
     with open(os.path.join(d, "hvctl-list-domains.json"), "w") as f:
         json.dump({"rc": rc, "json": doc, "stdout": out, "stderr": err}, f)
     if os.path.isdir(os.path.join(DBG_VMM, "partitions")):
-        p = hvctl("mmio", "--json")
-        try:
-            doc = json.loads(p.stdout) if p.returncode == 0 else None
-        except ValueError:
-            doc = None
-        with open(os.path.join(d, "hvctl-mmio.json"), "w") as f:
-            json.dump({"rc": p.returncode, "json": doc, "stdout": p.stdout,
-                       "stderr": p.stderr}, f)
+        # hvctl mmio through the family (auto) and through debugfs.
+        for name, src in (("mmio", "auto"), ("mmio-debugfs", "debugfs")):
+            p = hvctl("mmio", "--json", env=dict(os.environ, HVCTL_SOURCE=src))
+            try:
+                doc = json.loads(p.stdout) if p.returncode == 0 else None
+            except ValueError:
+                doc = None
+            with open(os.path.join(d, "hvctl-%s.json" % name), "w") as f:
+                json.dump({"rc": p.returncode, "json": doc, "stdout": p.stdout,
+                           "stderr": p.stderr}, f)
+        import genl
+        with open(os.path.join(d, "nl-mmio.json"), "w") as f:
+            json.dump(genl.mmio_regions(), f)
+        p = hvctl("top", "--batch", "--delay", "0.1")
+        with open(os.path.join(d, "top-batch.txt"), "w") as f:
+            f.write(p.stdout + p.stderr)
 
 
 def arm_map_fail_at_cmd(iova, status):

@@ -267,12 +267,14 @@ def state():
 
 
 def test_unprivileged_refused():
-    """skip-set and mapping-get need CAP_NET_ADMIN: EPERM for nobody, nothing
+    """skip-set, mapping-get and mmio-get need CAP_NET_ADMIN: EPERM for nobody, nothing
     changed; reading domains stays open to all."""
     before = state()
     p = as_nobody("SKIP_SET", "SKIP_LIST=str:(0000:00:1e.0)")
     assert p.stdout.strip() == "errno=1 msg=", (p.stdout, p.stderr)
     p = as_nobody("MAPPING_GET", "DOMAIN_ID=u32:1", "--dump")
+    assert p.stdout.strip() == "errno=1 msg=", (p.stdout, p.stderr)
+    p = as_nobody("MMIO_GET", "--dump")
     assert p.stdout.strip() == "errno=1 msg=", (p.stdout, p.stderr)
     p = as_nobody("DOMAIN_GET", "--dump")
     assert p.stdout.startswith("ok "), (p.stdout, p.stderr)

@@ -9,6 +9,7 @@ partition (regions, mmio_pages, counters) and hvctl mmio, at the stages the
 VMM snapshots (--snap).
 """
 
+import json
 import os
 import re
 import signal
@@ -79,9 +80,39 @@ def bar_pages(spa, first, count):
             for i in range(first, first + count)}
 
 
+def assert_family_equals_debugfs(snap):
+    """The family's mmio-get dump carries every region debugfs lists, of
+    every partition, with the mode in force (mmio_mode); hvctl mmio prints
+    the same through the family and through debugfs; hvctl top --batch
+    shows each MMIO region with its mapped pages."""
+    dbg = snap.hvctl_json("mmio-debugfs")
+    fam = snap.hvctl_json("mmio")
+    assert dbg["rc"] == 0 and fam["rc"] == 0, (dbg["stderr"], fam["stderr"])
+    assert fam["json"] == dbg["json"], (fam["json"], dbg["json"])
+    in_force = dbg["json"]["mmio"]["mode"]
+    want = []
+    for pid in snap.vmm_partitions():
+        for r in snap.vmm_regions(pid):
+            row = {"partition": pid, "gpa": num(r["gpa"]), "size": num(r["size"]),
+                   "uaddr": num(r["uaddr"]), "mapped_bytes": num(r["mapped_pages"]) * PAGE,
+                   "ram": r["kind"] == "ram"}
+            if r["kind"] == "mmio":
+                row["mode"] = in_force
+            want.append(row)
+    assert snap.nl_mmio() == want, (snap.nl_mmio(), want)
+    top = snap.top_batch()
+    for r in want:
+        if r["ram"]:
+            continue
+        line = r"^%d\s+0x%x\s+\S+\s+%s\s+\S+\s+%d$" % (
+            r["partition"], r["gpa"], in_force, r["mapped_bytes"] // PAGE)
+        assert re.search(line, top, re.M), "top --batch lacks %r:\n%s" % (line, top)
+
+
 def assert_mapped(snap, pid, spa, pages):
     """The sim maps exactly `pages` (indexes) of the region to the BAR, and
-    hv_vmm's debugfs says the same."""
+    hv_vmm's debugfs, its netlink dump, hvctl mmio and hvctl top say the
+    same."""
     expect = {}
     for i in pages:
         expect.update(bar_pages(spa, i, 1))
@@ -89,6 +120,7 @@ def assert_mapped(snap, pid, spa, pages):
     assert snap.vmm_mmio_pages(pid) == {g: pfn << 12 for g, (pfn, _f) in expect.items()}
     region = [r for r in snap.vmm_regions(pid) if r["kind"] == "mmio"]
     assert len(region) == 1 and num(region[0]["mapped_pages"]) == len(expect), region
+    assert_family_equals_debugfs(snap)
 
 
 def assert_edu_answered(out):
@@ -129,6 +161,56 @@ def test_vmm_mmio_full(tmp_path, tables):
     assert st["unmapped"].sim_gpa(pid) == [] and st["unmapped"].vmm_regions(pid) == []
     assert_nothing_left(tables, pid)
     assert pid not in tables.vmm_partitions()
+
+
+def mmio_events(mon, pid):
+    mon.poll()
+    return [e for e in mon.seen if e["event"].startswith("mmio-") and e.get("partition") == pid]
+
+
+def test_vmm_mmio_events(tmp_path, tables):
+    """hvctl monitor --json: mmio-mapped at the first access (the bytes the
+    sim maps), mmio-guard-refused for the stray access (its GPA), and
+    mmio-unmapped when the region is removed; then, on the bridged edu,
+    mmio-unmapped for each zap of the BAR mmap (reset, decoding off,
+    munmap), each after the mapping it undid.  Partition ids and GPAs are
+    the VMM's, sizes the sim's GPA table's."""
+    from test_netlink import Monitor, is_, subsequence
+    mon = Monitor()
+    try:
+        a, b = tmp_path / "a", tmp_path / "b"
+        a.mkdir()
+        b.mkdir()
+        p, pid, st, (spa, size) = run_mmio(a, "--pages", 256, "--stray")
+        mapped = len(st["mapped"].sim_gpa_pages(pid)) * PAGE
+        assert mapped == size, st["mapped"].sim_gpa(pid)
+        mon.wait_for(is_("mmio-unmapped", partition=pid))
+        ev = mmio_events(mon, pid)
+        print("\n".join(json.dumps(e) for e in ev))
+        assert [e["event"] for e in ev] == ["mmio-mapped", "mmio-guard-refused",
+                                            "mmio-unmapped"], ev
+        assert ev[0]["gpa"] == GPA and ev[0]["size"] == mapped, ev
+        assert ev[1]["gpa"] == GPA + size and "size" not in ev[1], ev
+        assert ev[2]["gpa"] == GPA and ev[2]["size"] == mapped, ev
+        assert st["unmapped"].sim_gpa(pid) == []
+
+        p, pid2, st, (spa, size) = run_mmio(b, "--reset", bdf=BRIDGED)
+        mon.wait_for(lambda e: e["event"] == "partition-deleted" and e["partition"] == pid2)
+        ev = mmio_events(mon, pid2)
+        print("\n".join(json.dumps(e) for e in ev))
+        want = []
+        for _zap in ("reset", "decode-off", "munmap"):
+            want += [is_("mmio-mapped", gpa=GPA, size=size), is_("mmio-unmapped", gpa=GPA, size=size)]
+        subsequence(ev, want)
+        # Every unmapped byte had been mapped; nothing is left mapped in the sim.
+        assert sum(e["size"] for e in ev if e["event"] == "mmio-mapped") == \
+            sum(e["size"] for e in ev if e["event"] == "mmio-unmapped"), ev
+        for stage in ("reset", "decode-off", "munmap"):
+            assert st[stage].sim_gpa(pid2) == [], stage
+    finally:
+        assert mon.stop() == 0, mon.p.stderr.read()
+    assert not any("dropped" in e for e in mon.seen), mon.seen
+    assert_nothing_left(tables, pid2)
 
 
 def test_vmm_mmio_page_then_full(tmp_path, tables):
