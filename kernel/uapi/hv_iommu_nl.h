@@ -140,6 +140,8 @@ enum hv_iommu_a {
 	HV_IOMMU_A_EVENT_CALLS,		/* u64, map/unmap calls coalesced */
 	HV_IOMMU_A_EVENT_BYTES,		/* u64, bytes they mapped/unmapped */
 	HV_IOMMU_A_EVENT_DROPPED,	/* u64, events not sent (no memory) */
+	HV_IOMMU_A_MAPPING,		/* nest, one per mapping: IOVA, IOVA_LAST,
+					 * PADDR, MAP_FLAGS */
 
 	__HV_IOMMU_A_MAX,
 	HV_IOMMU_A_MAX = __HV_IOMMU_A_MAX - 1,
