@@ -48,6 +48,9 @@ static struct nla_policy attr_policy[HV_IOMMU_A_MAX + 1] = {
 	[HV_IOMMU_A_MAPPING] = { .type = NLA_NESTED },
 	[HV_IOMMU_A_SKIP_REASON] = { .type = NLA_U32 },
 	[HV_IOMMU_A_SKIP_LIST] = { .type = NLA_STRING },
+	[HV_IOMMU_A_SKIP_ENTRY] = { .type = NLA_STRING },
+	[HV_IOMMU_A_SKIP_ORIGIN] = { .type = NLA_STRING },
+	[HV_IOMMU_A_SKIP_ADDED] = { .type = NLA_U8 },
 	[HV_IOMMU_A_STATS_CALL] = { .type = NLA_NESTED },
 	[HV_IOMMU_A_STATS_STATUS] = { .type = NLA_NESTED },
 	[HV_IOMMU_A_STATS_DEPOSIT_CALLS] = { .type = NLA_U64 },
@@ -620,6 +623,11 @@ static int monitor_valid(struct nl_msg *msg, void *arg)
 	ev.reason = tb[HV_IOMMU_A_SKIP_REASON] ?
 		NAME_OF(skip_reasons, nla_get_u32(tb[HV_IOMMU_A_SKIP_REASON])) : reasons_none;
 	ev.skip_list = tb[HV_IOMMU_A_SKIP_LIST] ? nla_get_string(tb[HV_IOMMU_A_SKIP_LIST]) : NULL;
+	ev.skip_entry = tb[HV_IOMMU_A_SKIP_ENTRY] ? nla_get_string(tb[HV_IOMMU_A_SKIP_ENTRY]) : NULL;
+	ev.skip_origin = tb[HV_IOMMU_A_SKIP_ORIGIN] ?
+		nla_get_string(tb[HV_IOMMU_A_SKIP_ORIGIN]) : NULL;
+	ev.skip_change = !tb[HV_IOMMU_A_SKIP_ADDED] ? NULL :
+		nla_get_u8(tb[HV_IOMMU_A_SKIP_ADDED]) ? "added" : "removed";
 	ev.gpa = u64_or_neg(tb, HV_IOMMU_A_MMIO_GPA);
 	ev.size = u64_or_neg(tb, HV_IOMMU_A_MMIO_SIZE);
 	ev.dropped = u64_or_neg(tb, HV_IOMMU_A_EVENT_DROPPED);

@@ -55,7 +55,10 @@ struct nl_event {
 	int64_t calls;		/* map/unmap: calls coalesced */
 	int64_t bytes;		/* map/unmap: their bytes */
 	const char *reason;	/* device-skipped: the debugfs reason name */
-	const char *skip_list;	/* skip-changed: the new list */
+	const char *skip_list;	/* skip-changed: the boot list */
+	const char *skip_entry;	/* skip-changed: the entry added or removed, */
+	const char *skip_origin;	/* its origin, */
+	const char *skip_change;	/* and "added" or "removed" */
 	int64_t gpa, size;	/* MMIO events */
 	int64_t dropped;	/* events lost before this one */
 };

@@ -688,14 +688,19 @@ void hv_iommu_nl_device_event(int type, struct hv_iommu_dev *hd,
 }
 
 /**
- * hv_iommu_nl_skip_changed() - pci_devs_to_skip was replaced
+ * hv_iommu_nl_skip_changed() - the skip list changed
+ * @entry: the entry added or removed, as the sysfs "skip" file shows it
+ *	("SSSS:BB:DD.F" or "VVVV:DDDD"); NULL when pci_devs_to_skip was
+ *	replaced as a whole.
+ * @origin: @entry's origin (boot, runtime, persistent, rule); with @entry.
+ * @added: @entry was added (else removed).
  *
- * The one call the skip list's code makes; the event carries the new list
- * as pci_devs_to_skip reads.
+ * The event carries the boot list as pci_devs_to_skip reads, and the entry
+ * that changed if one did.
  *
- * Context: process context.
+ * Context: process context, skip list lock not held (the list is read).
  */
-void hv_iommu_nl_skip_changed(void)
+void hv_iommu_nl_skip_changed(const char *entry, const char *origin, bool added)
 {
 	struct sk_buff *skb;
 	char *list;
@@ -712,7 +717,11 @@ void hv_iommu_nl_skip_changed(void)
 	skb = hv_iommu_nl_event_new(HV_IOMMU_EVENT_SKIP_CHANGED, &hdr);
 	if (skb)
 		hv_iommu_nl_event_send(skb, hdr,
-			nla_put_string(skb, HV_IOMMU_A_SKIP_LIST, list));
+			nla_put_string(skb, HV_IOMMU_A_SKIP_LIST, list) ||
+			(entry &&
+			 (nla_put_string(skb, HV_IOMMU_A_SKIP_ENTRY, entry) ||
+			  nla_put_string(skb, HV_IOMMU_A_SKIP_ORIGIN, origin) ||
+			  nla_put_u8(skb, HV_IOMMU_A_SKIP_ADDED, added))));
 	kfree(list);
 }
 

@@ -142,6 +142,9 @@ enum hv_iommu_a {
 	HV_IOMMU_A_EVENT_DROPPED,	/* u64, events not sent (no memory) */
 	HV_IOMMU_A_MAPPING,		/* nest, one per mapping: IOVA, IOVA_LAST,
 					 * PADDR, MAP_FLAGS */
+	HV_IOMMU_A_SKIP_ENTRY,		/* string: SSSS:BB:DD.F or VVVV:DDDD */
+	HV_IOMMU_A_SKIP_ORIGIN,		/* string: boot runtime persistent rule */
+	HV_IOMMU_A_SKIP_ADDED,		/* u8: 1 added, 0 removed */
 
 	__HV_IOMMU_A_MAX,
 	HV_IOMMU_A_MAX = __HV_IOMMU_A_MAX - 1,
