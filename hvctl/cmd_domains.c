@@ -388,23 +388,42 @@ struct mapping_ctx {
 	char *pend;		/* lines not written yet (dropped on an error) */
 	size_t len, cap;
 	unsigned width[COLSEL_MAX];
-	uint64_t size_cached;	/* format_size of the last size seen */
-	char size_text[16];
+	uint64_t size_cached;	/* the last size seen, */
+	char size_text[24];	/* its text */
+	size_t size_len;	/* and length (0: none yet) */
 	char pre[COLSEL_MAX][40];	/* JSON and pairs: text before a cell */
 	const char *post[COLSEL_MAX];	/* and after it */
 };
 
-/* "0x" and 16 hex digits of V at P; returns the end. */
-static char *put_hex(char *p, uint64_t v)
+/* Room a line (with a header before it) takes at most in the pending
+ * buffer: written there directly, flushed before less than this is left. */
+#define MAPPING_LINE_MAX 1024
+
+/* The two hex digits of each byte value, made once (hex_pairs_init). */
+static char hex_pairs[256][2];
+
+static void hex_pairs_init(void)
 {
 	static const char digits[] = "0123456789abcdef";
+	int b;
+
+	for (b = 0; b < 256; b++) {
+		hex_pairs[b][0] = digits[b >> 4];
+		hex_pairs[b][1] = digits[b & 0xf];
+	}
+}
+
+/* "0x" and 16 hex digits of V at P; returns the end.  A byte per step:
+ * three of these per line are most of a million-line dump's own work. */
+static char *put_hex(char *p, uint64_t v)
+{
 	int i;
 
 	*p++ = '0';
 	*p++ = 'x';
-	for (i = 15; i >= 0; i--)
-		p[15 - i] = digits[(v >> (4 * i)) & 0xf];
-	return p + 16;
+	for (i = 7; i >= 0; i--, p += 2)
+		memcpy(p, hex_pairs[(v >> (8 * i)) & 0xff], 2);
+	return p;
 }
 
 /* Cell I (a mappings_cols index) of M into BUF; returns its length. */
@@ -425,18 +444,28 @@ static size_t mapping_cell(struct mapping_ctx *ctx, int id, const struct mapping
 		p = put_hex(p, m->last);
 		break;
 	case MC_SIZE:
-		if (ctx->o->json || ctx->o->bytes)
-			return (size_t)sprintf(buf, "%" PRIu64, mapping_size(m));
-		if (mapping_size(m) != ctx->size_cached || !ctx->size_text[0]) {
+		/* Sizes repeat (a fragmented domain's are all 4 KiB): the text
+		 * of the last one is kept, in bytes or human form. */
+		if (mapping_size(m) != ctx->size_cached || !ctx->size_len) {
 			ctx->size_cached = mapping_size(m);
-			format_size(ctx->size_cached, ctx->size_text, sizeof(ctx->size_text));
+			if (ctx->o->json || ctx->o->bytes)
+				snprintf(ctx->size_text, sizeof(ctx->size_text), "%" PRIu64,
+					 ctx->size_cached);
+			else
+				format_size(ctx->size_cached, ctx->size_text, sizeof(ctx->size_text));
+			ctx->size_len = strlen(ctx->size_text);
 		}
-		return (size_t)sprintf(buf, "%s", ctx->size_text);
+		memcpy(p, ctx->size_text, ctx->size_len);
+		p += ctx->size_len;
+		break;
 	case MC_PHYS:
 		p = put_hex(p, m->phys);
 		break;
 	case MC_PERM:
-		p += sprintf(p, "%s", mapping_perm_str(m->perm));
+		/* No printf per line: under emulation it costs more than the rest. */
+		*p++ = 'r';
+		if (m->perm & MAP_PERM_W)
+			*p++ = 'w';
 		break;
 	}
 	return (size_t)(p - buf);
@@ -516,7 +545,7 @@ static int mapping_flush(struct mapping_ctx *ctx)
 static int mapping_line(const struct mapping *m, void *arg)
 {
 	struct mapping_ctx *ctx = arg;
-	char line[1024], cell[64], *p = line;
+	char cell[64], *line = ctx->pend + ctx->len, *p = line;
 	size_t i, len;
 
 	if (!ctx->lines) {
@@ -543,9 +572,8 @@ static int mapping_line(const struct mapping *m, void *arg)
 		p = stpcpy(p, " }");
 	else
 		*p++ = '\n';
-	memcpy(ctx->pend + ctx->len, line, (size_t)(p - line));
 	ctx->len += (size_t)(p - line);
-	if (++ctx->lines % ctx->batch == 0 || ctx->cap - ctx->len < sizeof(line))
+	if (++ctx->lines % ctx->batch == 0 || ctx->cap - ctx->len < MAPPING_LINE_MAX)
 		return mapping_flush(ctx);
 	return 0;
 }
@@ -583,6 +611,7 @@ int mappings_print(const struct opts *o, unsigned long long id,
 			ctx.width[i] = 20;	/* sizes in bytes: up to 20 digits */
 	}
 	mapping_keys(&ctx);
+	hex_pairs_init();
 	ctx.cap = 256 * 1024;
 	ctx.pend = malloc(ctx.cap);
 	if (!ctx.pend) {

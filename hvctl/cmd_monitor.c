@@ -60,6 +60,9 @@ static size_t event_fields(const struct nl_event *ev, struct field *f)
 	NUM("bytes", ev->bytes, 0);
 	STR("reason", ev->reason);
 	STR("skip_list", ev->skip_list);
+	STR("entry", ev->skip_entry);
+	STR("origin", ev->skip_origin);
+	STR("change", ev->skip_change);
 	NUM("gpa", ev->gpa, 1);
 	NUM("size", ev->size, 0);
 	NUM("dropped", ev->dropped, 0);

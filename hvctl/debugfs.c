@@ -428,6 +428,13 @@ static int walk_mapping(char *line, void *arg, struct perr *err)
 int debugfs_foreach_mapping(uint64_t id, mapping_fn fn, void *arg)
 {
 	struct mapping_walk w = { fn, arg };
+	int r;
 
+	/* The family's dump first, decoded without text in between. */
+	r = nl_foreach_mapping(id, fn, arg);
+	if (r == NL_NOENT)
+		return DEBUGFS_NOFILE;
+	if (r != NL_UNSERVED)
+		return r;
 	return read_lines(READ_NOFILE_OK, walk_mapping, &w, HV_DEBUGFS_MAPPINGS "/%" PRIu64, id);
 }

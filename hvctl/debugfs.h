@@ -80,9 +80,6 @@ void region_list_free(struct region_list *l);
 /* debugfs `stats`: hypercall counters since load. */
 int debugfs_read_stats(struct hv_stats *out);
 
-/* Called once per mapping, in file (IOVA) order; a non-zero return stops
- * the walk and is returned by debugfs_foreach_mapping. */
-typedef int (*mapping_fn)(const struct mapping *m, void *arg);
 
 #define DEBUGFS_NOFILE (-2)
 
@@ -95,7 +92,8 @@ typedef int (*record_fn)(const struct record *rec, void *arg, struct perr *err);
  * DEBUGFS_NOFILE without reporting when the file does not exist. */
 int debugfs_foreach_record(const char *path, record_fn fn, void *arg);
 
-/* Streams debugfs `mappings/<ID>` line by line through FN.  Returns 0, -1
+/* Streams the mappings of domain ID through FN: the netlink family's
+ * mapping-get dump, or debugfs `mappings/<ID>` line by line.  Returns 0, -1
  * (error reported, or FN's non-zero result), or DEBUGFS_NOFILE without
  * reporting when the file does not exist (the caller knows why). */
 int debugfs_foreach_mapping(uint64_t id, mapping_fn fn, void *arg);

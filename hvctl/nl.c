@@ -45,8 +45,12 @@ static struct nla_policy attr_policy[HV_IOMMU_A_MAX + 1] = {
 	[HV_IOMMU_A_IOVA_LAST] = { .type = NLA_U64 },
 	[HV_IOMMU_A_PADDR] = { .type = NLA_U64 },
 	[HV_IOMMU_A_MAP_FLAGS] = { .type = NLA_U32 },
+	[HV_IOMMU_A_MAPPING] = { .type = NLA_NESTED },
 	[HV_IOMMU_A_SKIP_REASON] = { .type = NLA_U32 },
 	[HV_IOMMU_A_SKIP_LIST] = { .type = NLA_STRING },
+	[HV_IOMMU_A_SKIP_ENTRY] = { .type = NLA_STRING },
+	[HV_IOMMU_A_SKIP_ORIGIN] = { .type = NLA_STRING },
+	[HV_IOMMU_A_SKIP_ADDED] = { .type = NLA_U8 },
 	[HV_IOMMU_A_STATS_CALL] = { .type = NLA_NESTED },
 	[HV_IOMMU_A_STATS_STATUS] = { .type = NLA_NESTED },
 	[HV_IOMMU_A_STATS_DEPOSIT_CALLS] = { .type = NLA_U64 },
@@ -182,6 +186,7 @@ struct dump {
 	const char *cmdname;
 	int (*render)(struct genlmsghdr *g, struct nlattr **tb, FILE *out);
 	nl_line_fn fn;
+	mapping_fn mfn;	/* mapping-get: decoded, not rendered */
 	void *arg;
 	int one_partition;	/* only the messages of PARTITION (mmio-get) */
 	uint64_t partition;
@@ -362,17 +367,48 @@ static int render_synic(struct genlmsghdr *g, struct nlattr **tb, FILE *out)
 	return 0;
 }
 
-static int render_mapping(struct genlmsghdr *g, struct nlattr **tb, FILE *out)
+/* A mapping-get message into M, checked as a line of the file would be.
+ * Mappings come by the million: no text in between (nl_foreach_mapping). */
+static int decode_mapping(struct nlattr **tb, struct mapping *m, struct perr *err)
 {
-	(void)g;
 	if (NEED(tb, HV_IOMMU_A_IOVA, HV_IOMMU_A_IOVA_LAST, HV_IOMMU_A_PADDR,
 		 HV_IOMMU_A_MAP_FLAGS))
-		return -1;
-	fprintf(out, "0x%016" PRIx64 "-0x%016" PRIx64 " 0x%016" PRIx64 " %s",
-		u64_or0(tb, HV_IOMMU_A_IOVA), u64_or0(tb, HV_IOMMU_A_IOVA_LAST),
-		u64_or0(tb, HV_IOMMU_A_PADDR),
-		nla_get_u32(tb[HV_IOMMU_A_MAP_FLAGS]) & HV_IOMMU_MAP_F_WRITE ? "rw" : "r");
-	return 0;
+		return perr_set(err, "attributes missing");
+	m->first = nla_get_u64(tb[HV_IOMMU_A_IOVA]);
+	m->last = nla_get_u64(tb[HV_IOMMU_A_IOVA_LAST]);
+	m->phys = nla_get_u64(tb[HV_IOMMU_A_PADDR]);
+	m->perm = MAP_PERM_R;
+	if (nla_get_u32(tb[HV_IOMMU_A_MAP_FLAGS]) & HV_IOMMU_MAP_F_WRITE)
+		m->perm |= MAP_PERM_W;
+	return mapping_check(m, err);
+}
+
+/* A mapping-get message: each nested mapping decoded and handed to the
+ * sink.  The nests are parsed only up to the attributes a mapping has. */
+static int dump_mappings(struct dump *d, struct nlmsghdr *nlh)
+{
+	struct nlattr *mtb[HV_IOMMU_A_MAP_FLAGS + 1], *a;
+	struct perr err;
+	struct mapping m;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) != HV_IOMMU_A_MAPPING)
+			continue;
+		err.msg[0] = '\0';
+		if (nla_parse_nested(mtb, HV_IOMMU_A_MAP_FLAGS, a, attr_policy))
+			perr_set(&err, "malformed mapping");
+		else if (!decode_mapping(mtb, &m, &err) && d->mfn(&m, d->arg)) {
+			d->failed = -1;		/* the sink's stop or error */
+			return NL_STOP;
+		}
+		if (err.msg[0]) {
+			d->failed = hv_err("netlink %s: message %lu: %s", d->cmdname, d->n, err.msg);
+			return NL_STOP;
+		}
+	}
+	return NL_OK;
 }
 
 /* mmio-get as hv_vmm's partitions/<id>/regions (kernel/vmm/mmio_debugfs.c). */
@@ -411,6 +447,8 @@ static int dump_valid(struct nl_msg *msg, void *arg)
 	if (d->one_partition && (!tb[HV_IOMMU_A_PARTITION_ID] ||
 				 nla_get_u64(tb[HV_IOMMU_A_PARTITION_ID]) != d->partition))
 		return NL_OK;
+	if (d->mfn)
+		return dump_mappings(d, nlh);
 	out = open_memstream(&buf, &len);
 	if (!out) {
 		d->failed = hv_err_nomem();
@@ -514,9 +552,7 @@ int nl_read_lines(const char *rel, nl_line_fn fn, void *arg)
 		{ HV_VMM_DEBUGFS_SYNIC, HV_IOMMU_CMD_SYNIC_GET, "synic-get", render_synic },
 	};
 	struct dump d = { .fn = fn, .arg = arg };
-	const size_t mlen = strlen(HV_DEBUGFS_MAPPINGS "/");
 	unsigned long long id;
-	char *end;
 	size_t i;
 	int pos = 0;
 
@@ -531,15 +567,6 @@ int nl_read_lines(const char *rel, nl_line_fn fn, void *arg)
 		d.partition = id;
 		return run_dump(&d, HV_IOMMU_CMD_MMIO_GET, 0, 0);
 	}
-	if (!strncmp(rel, HV_DEBUGFS_MAPPINGS "/", mlen)) {
-		errno = 0;
-		id = strtoull(rel + mlen, &end, 10);
-		if (errno || *end || id > UINT32_MAX)
-			return NL_UNSERVED;
-		d.cmdname = "mapping-get";
-		d.render = render_mapping;
-		return run_dump(&d, HV_IOMMU_CMD_MAPPING_GET, 1, (uint32_t)id);
-	}
 	for (i = 0; i < sizeof(served) / sizeof(served[0]); i++) {
 		if (strcmp(rel, served[i].path))
 			continue;
@@ -548,6 +575,16 @@ int nl_read_lines(const char *rel, nl_line_fn fn, void *arg)
 		return run_dump(&d, served[i].cmd, 0, 0);
 	}
 	return NL_UNSERVED;
+}
+
+/* nl_foreach_mapping(): contract in nl.h. */
+int nl_foreach_mapping(uint64_t id, mapping_fn fn, void *arg)
+{
+	struct dump d = { .cmdname = "mapping-get", .mfn = fn, .arg = arg };
+
+	if (id > UINT32_MAX || nl_source() != 1)
+		return NL_UNSERVED;
+	return run_dump(&d, HV_IOMMU_CMD_MAPPING_GET, 1, (uint32_t)id);
 }
 
 /* Events. */
@@ -621,6 +658,11 @@ static int monitor_valid(struct nl_msg *msg, void *arg)
 	ev.reason = tb[HV_IOMMU_A_SKIP_REASON] ?
 		NAME_OF(skip_reasons, nla_get_u32(tb[HV_IOMMU_A_SKIP_REASON])) : reasons_none;
 	ev.skip_list = tb[HV_IOMMU_A_SKIP_LIST] ? nla_get_string(tb[HV_IOMMU_A_SKIP_LIST]) : NULL;
+	ev.skip_entry = tb[HV_IOMMU_A_SKIP_ENTRY] ? nla_get_string(tb[HV_IOMMU_A_SKIP_ENTRY]) : NULL;
+	ev.skip_origin = tb[HV_IOMMU_A_SKIP_ORIGIN] ?
+		nla_get_string(tb[HV_IOMMU_A_SKIP_ORIGIN]) : NULL;
+	ev.skip_change = !tb[HV_IOMMU_A_SKIP_ADDED] ? NULL :
+		nla_get_u8(tb[HV_IOMMU_A_SKIP_ADDED]) ? "added" : "removed";
 	ev.gpa = u64_or_neg(tb, HV_IOMMU_A_MMIO_GPA);
 	ev.size = u64_or_neg(tb, HV_IOMMU_A_MMIO_SIZE);
 	ev.dropped = u64_or_neg(tb, HV_IOMMU_A_EVENT_DROPPED);

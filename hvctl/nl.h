@@ -31,12 +31,18 @@ typedef int (*nl_line_fn)(char *line, void *arg, struct perr *err);
  * reporting (HVCTL_SOURCE=netlink without the family, or a bad value). */
 int nl_source(void);
 
-/* Calls FN for each line of debugfs file REL (HV_DEBUGFS_* of paths.h,
- * mappings as HV_DEBUGFS_MAPPINGS "/<id>") rendered from the family's dump.
+/* Calls FN for each line of debugfs file REL (HV_DEBUGFS_* of paths.h; not
+ * the mappings, see nl_foreach_mapping) rendered from the family's dump.
  * Returns 0, -1 (reported, or FN's error reported as "netlink <cmd>:
  * message N: <msg>"), NL_NOENT (unreported: no such domain) or NL_UNSERVED
  * (unreported: read the file instead). */
 int nl_read_lines(const char *rel, nl_line_fn fn, void *arg);
+
+/* Calls FN for each mapping of paging domain ID, in IOVA order, decoded from
+ * the family's mapping-get dump (checked by mapping_check).  Returns 0, -1
+ * (reported, or FN's non-zero), NL_NOENT (unreported: no such domain) or
+ * NL_UNSERVED (unreported: read debugfs mappings/<ID> instead). */
+int nl_foreach_mapping(uint64_t id, mapping_fn fn, void *arg);
 
 /* A decoded event; absent fields are -1 (numbers) or NULL (strings). */
 struct nl_event {
@@ -49,7 +55,10 @@ struct nl_event {
 	int64_t calls;		/* map/unmap: calls coalesced */
 	int64_t bytes;		/* map/unmap: their bytes */
 	const char *reason;	/* device-skipped: the debugfs reason name */
-	const char *skip_list;	/* skip-changed: the new list */
+	const char *skip_list;	/* skip-changed: the boot list */
+	const char *skip_entry;	/* skip-changed: the entry added or removed, */
+	const char *skip_origin;	/* its origin, */
+	const char *skip_change;	/* and "added" or "removed" */
 	int64_t gpa, size;	/* MMIO events */
 	int64_t dropped;	/* events lost before this one */
 };

@@ -674,11 +674,6 @@ int mapping_parse(const char *line, struct mapping *m, struct perr *err)
 	if (!dash || hex_field(tok[0], (size_t)(dash - tok[0]), &m->first) ||
 	    hex_field(dash + 1, len[0] - (size_t)(dash - tok[0]) - 1, &m->last))
 		return perr_set(err, "invalid IOVA range '%.*s'", (int)len[0], tok[0]);
-	if (m->first > m->last)
-		return perr_set(err, "IOVA range '%.*s' ends before it starts", (int)len[0], tok[0]);
-	if (m->first == 0 && m->last == UINT64_MAX)
-		return perr_set(err, "IOVA range '%.*s' covers the whole address space",
-				(int)len[0], tok[0]);
 	if (hex_field(tok[1], len[1], &m->phys))
 		return perr_set(err, "invalid physical address '%.*s'", (int)len[1], tok[1]);
 	if (len[2] == 1 && tok[2][0] == 'r')
@@ -688,6 +683,18 @@ int mapping_parse(const char *line, struct mapping *m, struct perr *err)
 	else
 		return perr_set(err, "invalid permissions '%.*s' (expected r or rw)",
 				(int)len[2], tok[2]);
+	return mapping_check(m, err);
+}
+
+/* mapping_check(): contract (arguments, units, errors) in parse.h. */
+int mapping_check(const struct mapping *m, struct perr *err)
+{
+	if (m->first > m->last)
+		return perr_set(err, "IOVA range 0x%016" PRIx64 "-0x%016" PRIx64
+				" ends before it starts", m->first, m->last);
+	if (m->first == 0 && m->last == UINT64_MAX)
+		return perr_set(err, "IOVA range 0x%016" PRIx64 "-0x%016" PRIx64
+				" covers the whole address space", m->first, m->last);
 	return 0;
 }
 

@@ -261,10 +261,19 @@ struct mapping {
 	unsigned perm;		/* MAP_PERM_R, optionally | MAP_PERM_W */
 };
 
+/* Called once per mapping, in IOVA order; a non-zero return stops the walk
+ * (debugfs_foreach_mapping, nl_foreach_mapping: -1). */
+typedef int (*mapping_fn)(const struct mapping *m, void *arg);
+
 /* Parses "0xFIRST-0xLAST 0xPHYS PERM" (PERM "r" or "rw"; fields separated
  * by spaces; further fields are ignored, for growth).  FIRST <= LAST.
  * Returns 0 or -1 with ERR. */
 int mapping_parse(const char *line, struct mapping *m, struct perr *err);
+
+/* What mapping_parse checks of a mapping from any source (the file or the
+ * netlink family): FIRST <= LAST, and not the whole 64-bit space (so that
+ * mapping_size does not overflow).  Returns 0 or -1 with ERR. */
+int mapping_check(const struct mapping *m, struct perr *err);
 
 /* Size in bytes of M (LAST - FIRST + 1; a mapping of the whole 64-bit space
  * is rejected by mapping_parse, so this does not overflow). */

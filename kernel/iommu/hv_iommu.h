@@ -440,7 +440,7 @@ void hv_iommu_nl_domain_event(int type, struct hv_iommu_domain *hvdom);
 void hv_iommu_nl_device_event(int type, struct hv_iommu_dev *hd,
 			      struct hv_iommu_domain *hvdom);
 void hv_iommu_nl_note_map(struct hv_iommu_domain *hvdom, bool map, u64 bytes);
-void hv_iommu_nl_skip_changed(void);
+void hv_iommu_nl_skip_changed(const char *entry, const char *origin, bool added);
 void hv_iommu_nl_device_skipped(const char *bdf,
 				enum hv_iommu_skip_reason reason);
 

@@ -191,11 +191,15 @@ static int hv_iommu_nl_device_dump(struct sk_buff *skb,
 
 /*
  * mapping-get: cb->args[0] the domain id, [1] the next IOVA to look up,
- * [2] set once the last mapping went out.  Each dump step copies mappings
- * one at a time with hv_iommu_mapping_from() (the domain lock is taken per
- * mapping) under hv_iommu_lock, which keeps the domain from being freed
- * during the step; a domain freed between steps ends the dump.  Memory:
- * one skb per step, whatever the number of mappings.
+ * [2] set once the last mapping went out.  Each dump step sends one
+ * message holding as many mappings as the skb takes, each a nested
+ * HV_IOMMU_A_MAPPING: a message per mapping would cost a netlink and a
+ * generic netlink header, and the reader a message, for each of a
+ * million.  Mappings are copied one at a time with
+ * hv_iommu_mapping_from() (the domain lock is taken per mapping) under
+ * hv_iommu_lock, which keeps the domain from being freed during the step;
+ * a domain freed between steps ends the dump.  Memory: one skb per step,
+ * whatever the number of mappings.
  */
 static struct hv_iommu_domain *hv_iommu_nl_paging_find(u32 id)
 {
@@ -236,12 +240,18 @@ static int hv_iommu_nl_mapping_fill(struct sk_buff *skb,
 				    const struct hv_iommu_mapping *m)
 {
 	u32 flags = m->flags & HV_MAP_GPA_WRITABLE ? HV_IOMMU_MAP_F_WRITE : 0;
+	struct nlattr *nest = nla_nest_start(skb, HV_IOMMU_A_MAPPING);
 
+	if (!nest)
+		return -EMSGSIZE;
 	if (hv_iommu_nl_put_u64(skb, HV_IOMMU_A_IOVA, m->it.start) ||
 	    hv_iommu_nl_put_u64(skb, HV_IOMMU_A_IOVA_LAST, m->it.last) ||
 	    hv_iommu_nl_put_u64(skb, HV_IOMMU_A_PADDR, m->paddr) ||
-	    nla_put_u32(skb, HV_IOMMU_A_MAP_FLAGS, flags))
+	    nla_put_u32(skb, HV_IOMMU_A_MAP_FLAGS, flags)) {
+		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
 	return 0;
 }
 
@@ -250,31 +260,36 @@ static int hv_iommu_nl_mapping_dump(struct sk_buff *skb,
 {
 	struct hv_iommu_domain *hvdom;
 	struct hv_iommu_mapping copy;
+	unsigned int n = 0;
 	void *hdr;
 
 	if (cb->args[2])
 		return 0;
 	mutex_lock(&hv_iommu_lock);
 	hvdom = hv_iommu_nl_paging_find(cb->args[0]);
+	hdr = hvdom ? hv_iommu_nl_dump_msg(skb, cb, HV_IOMMU_CMD_MAPPING_GET) : NULL;
+	if (hdr && nla_put_u32(skb, HV_IOMMU_A_DOMAIN_ID, hvdom->id)) {
+		genlmsg_cancel(skb, hdr);
+		hdr = NULL;
+	}
 	cb->args[2] = !hvdom;
-	while (hvdom && !cb->args[2]) {
+	while (hdr && !cb->args[2]) {
 		if (!hv_iommu_mapping_from(hvdom, cb->args[1], &copy)) {
 			cb->args[2] = 1;
 			break;
 		}
-		hdr = hv_iommu_nl_dump_msg(skb, cb, HV_IOMMU_CMD_MAPPING_GET);
-		if (!hdr)
-			break;
-		if (hv_iommu_nl_mapping_fill(skb, &copy)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
+		if (hv_iommu_nl_mapping_fill(skb, &copy))
+			break;		/* the skb is full: the next step goes on */
+		n++;
 		if (copy.it.last == ULONG_MAX)
 			cb->args[2] = 1;
 		else
 			cb->args[1] = copy.it.last + 1;
 	}
+	if (hdr && n)
+		genlmsg_end(skb, hdr);
+	else if (hdr)
+		genlmsg_cancel(skb, hdr);	/* no mappings (left) */
 	mutex_unlock(&hv_iommu_lock);
 	return skb->len;
 }
@@ -683,14 +698,19 @@ void hv_iommu_nl_device_event(int type, struct hv_iommu_dev *hd,
 }
 
 /**
- * hv_iommu_nl_skip_changed() - pci_devs_to_skip was replaced
+ * hv_iommu_nl_skip_changed() - the skip list changed
+ * @entry: the entry added or removed, as the sysfs "skip" file shows it
+ *	("SSSS:BB:DD.F" or "VVVV:DDDD"); NULL when pci_devs_to_skip was
+ *	replaced as a whole.
+ * @origin: @entry's origin (boot, runtime, persistent, rule); with @entry.
+ * @added: @entry was added (else removed).
  *
- * The one call the skip list's code makes; the event carries the new list
- * as pci_devs_to_skip reads.
+ * The event carries the boot list as pci_devs_to_skip reads, and the entry
+ * that changed if one did.
  *
- * Context: process context.
+ * Context: process context, skip list lock not held (the list is read).
  */
-void hv_iommu_nl_skip_changed(void)
+void hv_iommu_nl_skip_changed(const char *entry, const char *origin, bool added)
 {
 	struct sk_buff *skb;
 	char *list;
@@ -707,7 +727,11 @@ void hv_iommu_nl_skip_changed(void)
 	skb = hv_iommu_nl_event_new(HV_IOMMU_EVENT_SKIP_CHANGED, &hdr, GFP_KERNEL);
 	if (skb)
 		hv_iommu_nl_event_send(skb, hdr,
-			nla_put_string(skb, HV_IOMMU_A_SKIP_LIST, list),
+			nla_put_string(skb, HV_IOMMU_A_SKIP_LIST, list) ||
+			(entry &&
+			 (nla_put_string(skb, HV_IOMMU_A_SKIP_ENTRY, entry) ||
+			  nla_put_string(skb, HV_IOMMU_A_SKIP_ORIGIN, origin) ||
+			  nla_put_u8(skb, HV_IOMMU_A_SKIP_ADDED, added))),
 			GFP_KERNEL);
 	kfree(list);
 }

@@ -284,7 +284,7 @@ int hv_iommu_skip_list_set(const char *val)
 	}
 	mutex_unlock(&hv_skip_lock);
 	pci_unlock_rescan_remove();
-	hv_iommu_nl_skip_changed();
+	hv_iommu_nl_skip_changed(NULL, NULL, false);
 out:
 	list_for_each_entry_safe(e, tmp, &fresh, list)
 		kfree(e);
@@ -606,7 +606,8 @@ int hv_iommu_skip_change(const struct hv_skip_match *m,
 	if (!ret && changed) {
 		pr_info("skip list: %s %s (%s)\n", add ? "added" : "removed",
 			name, hv_skip_origin_names[add ? origin : old_origin]);
-		hv_iommu_nl_skip_changed();
+		hv_iommu_nl_skip_changed(name, hv_skip_origin_names[add ? origin : old_origin],
+					 add);
 	}
 out:
 	pci_unlock_rescan_remove();
@@ -649,7 +650,8 @@ static int hv_skip_bus_notify(struct notifier_block *nb, unsigned long action,
 	struct pci_dev *pdev = to_pci_dev(data);
 	int segment = pci_domain_nr(pdev->bus);
 	struct hv_skip_entry *e, *tmp;
-	bool removed = false;
+	LIST_HEAD(removed);
+	char name[16];
 
 	if (action != BUS_NOTIFY_REMOVED_DEVICE ||
 	    READ_ONCE(hv_skip_reprobe_task) == current)
@@ -661,14 +663,16 @@ static int hv_skip_bus_notify(struct notifier_block *nb, unsigned long action,
 			continue;
 		pci_info(pdev, "skip list: removed %s (rule): the device is gone\n",
 			 pci_name(pdev));
-		list_del(&e->list);
+		list_move_tail(&e->list, &removed);
 		hv_skip_count--;
-		kfree(e);
-		removed = true;
 	}
 	mutex_unlock(&hv_skip_lock);
-	if (removed)
-		hv_iommu_nl_skip_changed();
+	/* The events read the list: after the lock. */
+	list_for_each_entry_safe(e, tmp, &removed, list) {
+		hv_skip_format_match(name, sizeof(name), &e->m);
+		hv_iommu_nl_skip_changed(name, hv_skip_origin_names[e->origin], false);
+		kfree(e);
+	}
 	return NOTIFY_DONE;
 }
 

@@ -140,6 +140,11 @@ enum hv_iommu_a {
 	HV_IOMMU_A_EVENT_CALLS,		/* u64, map/unmap calls coalesced */
 	HV_IOMMU_A_EVENT_BYTES,		/* u64, bytes they mapped/unmapped */
 	HV_IOMMU_A_EVENT_DROPPED,	/* u64, events not sent (no memory) */
+	HV_IOMMU_A_MAPPING,		/* nest, one per mapping: IOVA, IOVA_LAST,
+					 * PADDR, MAP_FLAGS */
+	HV_IOMMU_A_SKIP_ENTRY,		/* string: SSSS:BB:DD.F or VVVV:DDDD */
+	HV_IOMMU_A_SKIP_ORIGIN,		/* string: boot runtime persistent rule */
+	HV_IOMMU_A_SKIP_ADDED,		/* u8: 1 added, 0 removed */
 	HV_IOMMU_A_REGION_UADDR,	/* u64, the VMM's user address of a region */
 	HV_IOMMU_A_REGION_RAM,		/* flag: a RAM region (no mmio-mode) */
 

@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* vfio-client: the options and the helpers both modes share (util.c). */
+/* vfio-client: the options and the helpers both modes share (util.c;
+ * ../common/util.h for what the test programs share). */
 #ifndef VFIO_CLIENT_H
 #define VFIO_CLIENT_H
 
 #include <stdint.h>
 
-#define PAGE_4K		4096UL
-#define HUGE_2M		(2UL << 20)
+#include "util.h"
+
 #define PM_PRESENT	(1ULL << 63)
 #define PM_PFN_MASK	((1ULL << 55) - 1)
-
-extern const char *prog;
 
 struct options {
 	const char *bdf;
@@ -55,11 +54,6 @@ struct options {
 	uint64_t partial_len;
 };
 
-void die(int err, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
-uint64_t parse_size(const char *s, const char *what);
-double now(void);
-void run_cmd(const char *stage, const char *cmd);
 void setenv_u64(const char *name, uint64_t v, int hex);
 int device_group(const char *bdf);
 void write_expect(const char *file, const struct options *opt, void *vaddr);

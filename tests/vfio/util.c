@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio-client: what the type1 and the iommufd modes share: errors, sizes,
- * the caller's stage commands, the buffer, the expect file and fail-nth.
+ * vfio-client: what the type1 and the iommufd modes share: the buffer, the
+ * expect file and fail-nth (errors, sizes, stage commands: ../common/).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,67 +20,9 @@
 
 #include "client.h"
 
-/* One line on stderr, with errno text if err != 0, then exit 1. */
-void die(int err, const char *fmt, ...)
-{
-	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
-	exit(1);
-}
 
-/* Parse "123", "0x1000", "64M", "1G"... */
-uint64_t parse_size(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
 
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		die(0, "bad %s '%s'", what, s);
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	default: break;
-	}
-	if (*end)
-		die(0, "bad %s '%s'", what, s);
-	return v;
-}
-
-double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Run a user command; non-zero status fails the client. */
-void run_cmd(const char *stage, const char *cmd)
-{
-	int st;
-
-	if (!cmd)
-		return;
-	fflush(stdout);
-	fflush(stderr);
-	st = system(cmd);
-	if (st == -1)
-		die(errno, "%s command: system", stage);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		die(0, "%s command failed (%s %d): %s", stage,
-		    WIFEXITED(st) ? "exit status" : "signal",
-		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), cmd);
-}
 
 void setenv_u64(const char *name, uint64_t v, int hex)
 {

@@ -62,35 +62,6 @@
 
 const char *prog = "vmm-test";
 
-void __attribute__((noreturn, format(printf, 2, 3)))
-die(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
-	exit(1);
-}
-
-
-void run_cmd(const char *what, const char *cmd)
-{
-	int rc;
-
-	if (!cmd)
-		return;
-	fflush(stdout);
-	rc = system(cmd);
-	if (rc != 0)
-		die(0, "%s command failed (status %d): %s", what, rc, cmd);
-}
-
-
 void vmm_open(struct vmm *v, uint64_t pt_flags)
 {
 	struct hv_vmm_create_partition cp = { .pt_flags = pt_flags };
@@ -307,14 +278,6 @@ static void cmd_run(struct options *o)
 	printf("vp1: reads %d ok\n", NR_WRITES);
 	run_cmd("while", o->while_cmd);
 	printf("done\n");
-}
-
-double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* RUN_VP calls per second on @vp, whose program is already set. */
@@ -583,21 +546,6 @@ void *vfio_bar0(const char *bdf, uint64_t *size, int pt, int *device_fd)
 	return bar;
 }
 
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	uint64_t v = strtoull(s, &end, 0);
-
-	switch (*end) {
-	case 'K': v <<= 10; end++; break;
-	case 'M': v <<= 20; end++; break;
-	case 'G': v <<= 30; end++; break;
-	}
-	if (*end || !v || v % PAGE_4K)
-		die(0, "bad size '%s': a multiple of 4K", s);
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -625,7 +573,11 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "s:g:Ht:e:d:w:b:a:S:m:p:RXKh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': o.size = parse_size(optarg); break;
+		case 's':
+			o.size = parse_size(optarg, "size");
+			if (!o.size || o.size % PAGE_4K)
+				die(0, "bad size '%s': a multiple of 4K", optarg);
+			break;
 		case 'g': o.gpa = strtoull(optarg, NULL, 0); break;
 		case 'H': o.hugepages = 1; break;
 		case 't': o.seconds = atof(optarg); break;

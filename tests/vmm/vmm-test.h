@@ -9,9 +9,7 @@
 #include <stdint.h>
 
 #include "../../kernel/uapi/hv_vmm.h"
-
-#define PAGE_4K		4096UL
-#define HUGE_2M		(2UL << 20)
+#include "util.h"
 
 struct options {
 	uint64_t size;
@@ -48,11 +46,8 @@ struct exit_msg {
 	uint64_t gpa;
 };
 
-extern const char *prog;
 extern int failures;
 
-void __attribute__((noreturn, format(printf, 2, 3))) die(int err, const char *fmt, ...);
-void run_cmd(const char *what, const char *cmd);
 void vmm_open(struct vmm *v, uint64_t pt_flags);
 char *buffer(uint64_t size, int hugepages);
 int vmm_vp(struct vmm *v, uint32_t index);
@@ -65,7 +60,6 @@ void expect_exit(const struct exit_msg *e, struct vmm *v, uint32_t vp,
 void bad(const char *name, int fd, unsigned long cmd, void *arg, int want);
 int role_is_l1vh(void);
 void *vfio_bar0(const char *bdf, uint64_t *size, int pt, int *device_fd);
-double now(void);
 
 /* vmm-mmio.c */
 void cmd_mmio(struct options *o);

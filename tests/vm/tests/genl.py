@@ -181,9 +181,13 @@ def save(path, domain):
         d = dict(attrs)
         doc["skipped"].append({"bdf": s(d[A["BDF"]]), "reason": reasons[u(d[A["SKIP_REASON"]])]})
     for _, attrs in g.request("MAPPING_GET", a_u32(A["DOMAIN_ID"], domain), dump=True):
-        d = dict(attrs)
-        doc["mappings"].append((u(d[A["IOVA"]]), u(d[A["IOVA_LAST"]]), u(d[A["PADDR"]]),
-                                "rw" if u(d[A["MAP_FLAGS"]]) & 1 else "r"))
+        assert u(dict(attrs)[A["DOMAIN_ID"]]) == domain
+        for t, v in attrs:
+            if t != A["MAPPING"]:
+                continue
+            d = dict(parse_attrs(v))
+            doc["mappings"].append((u(d[A["IOVA"]]), u(d[A["IOVA_LAST"]]), u(d[A["PADDR"]]),
+                                    "rw" if u(d[A["MAP_FLAGS"]]) & 1 else "r"))
     (_, attrs), = g.request("STATS_GET", dump=True)
     for t, v in attrs:
         if t == A["STATS_CALL"]:

@@ -30,6 +30,9 @@ class Qmp:
         attrs = termios.tcgetattr(self.fd)
         attrs[3] &= ~(termios.ECHO | termios.ICANON)
         termios.tcsetattr(self.fd, termios.TCSANOW, attrs)
+        # What came before the line was raw (the greeting, half of it
+        # echoed back to QEMU by the cooked line) is noise: drop it.
+        termios.tcflush(self.fd, termios.TCIFLUSH)
         self.buf = b""
         self.events = []
         self.seq = 0
@@ -75,6 +78,11 @@ class Qmp:
         # Capabilities negotiation, once per QEMU; a second one is refused
         # with "already complete", which is as good.
         for _ in range(5):
+            # Echoed noise can leave QEMU's JSON parser inside an object or
+            # a string, waiting for its end and swallowing our commands.  A
+            # control character is a lexical error that resets it (QMP
+            # spec, "Forcing the JSON parser into known-good state").
+            os.write(self.fd, b"\x01\n")
             try:
                 r = self._send("qmp_capabilities", None, 10)
             except QmpError:

@@ -198,6 +198,11 @@ def test_monitor_sequence(tmp_path, attach_mode):
         assert hvtest.set_param("pci_devs_to_skip", "(0000:00:1e.0)\n") == 0
         assert hvtest.set_param("pci_devs_to_skip", old + "\n") == 0
         mon.wait_for(is_("skip-changed", skip_list="(0000:00:1e.0)"))
+        # One entry at run time: the event names it, its origin and the change.
+        for verb in ("add", "remove"):
+            p = hvtest.hvctl("skip", verb, "0000:00:1e.0")
+            assert p.returncode == 0, p.stderr
+        mon.wait_for(is_("skip-changed", entry="0000:00:1e.0", change="removed"))
         mon.wait_for(lambda e: e["event"] == "domain-freed")
     finally:
         assert mon.stop() == 0, mon.p.stderr.read()
@@ -215,7 +220,13 @@ def test_monitor_sequence(tmp_path, attach_mode):
         is_("device-detached", bdf=EDU1, domain=dom),
         is_("domain-freed", domain=dom),
         is_("skip-changed", skip_list="(0000:00:1e.0)"),
+        is_("skip-changed", skip_list=old, entry="0000:00:1e.0", origin="runtime",
+            change="added"),
+        is_("skip-changed", skip_list=old, entry="0000:00:1e.0", origin="runtime",
+            change="removed"),
     ])
+    assert not [e for e in ev if e["event"] == "skip-changed" and "entry" in e
+                and e.get("skip_list") != old], "a single entry's event changed the boot list"
     check_traffic(ev, dom, size)
     assert not any("dropped" in e for e in ev), ev
 
