@@ -133,57 +133,71 @@ char *buffer_alloc(const struct options *opt)
 	return buf;
 }
 
-static void nth_write(const char *what, const char *val)
-{
-	int fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		die(errno, "%s: open /proc/thread-self/fail-nth (a kernel with CONFIG_FAULT_INJECTION)",
-		    what);
-	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
-		die(errno, "%s: write '%s' to /proc/thread-self/fail-nth", what, val);
-	close(fd);
-}
-
 /*
  * --fail-nth STAGE:N: fail the Nth fault injection point (allocation) this
  * thread reaches from here on, FAILSLAB / FAIL_PAGE_ALLOC permitting, as
- * tools/testing/selftests/iommu/iommufd_fail_nth.c does.  Nothing is
- * printed here: stdout may be a pipe whose writes allocate.
+ * tools/testing/selftests/iommu/iommufd_fail_nth.c does.  The file is
+ * opened before arming and kept: an open after it would be an allocation
+ * the countdown can hit.  Nothing is printed while armed: stdout may be a
+ * pipe whose writes allocate.  A client that dies in the stage (its call
+ * failed, as it may when the point fired) still says whether it fired.
  */
-static int nth_armed;
+static int nth_fd = -1;
+static const struct options *nth_opt;
+static const char *nth_stage;
+
+static void nth_exit(void);
 
 void nth_arm(const struct options *opt, const char *stage)
 {
+	static int registered;
 	char val[16];
+	int len;
 
 	if (!opt->nth_stage || strcmp(opt->nth_stage, stage))
 		return;
-	snprintf(val, sizeof(val), "%u", opt->nth);
-	nth_write(stage, val);
-	nth_armed = 1;
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (nth_fd < 0)
+		die(errno, "%s: open /proc/thread-self/fail-nth (a kernel with CONFIG_FAULT_INJECTION)",
+		    stage);
+	if (!registered && atexit(nth_exit))
+		die(0, "atexit");
+	registered = 1;
+	len = snprintf(val, sizeof(val), "%u", opt->nth);
+	nth_opt = opt;
+	nth_stage = stage;
+	if (pwrite(nth_fd, val, (size_t)len, 0) != len)
+		die(errno, "%s: write '%s' to /proc/thread-self/fail-nth", stage, val);
 }
 
 /*
- * End of the stage armed (once; later calls do nothing): disarm and print "fail-nth: STAGE N fired" or
- * "... unused" (the stage passed fewer points).  Returns 1 if it fired.
+ * End of the stage armed (once; later calls do nothing): disarm and print
+ * "fail-nth: STAGE N fired" or "... unused" (the stage passed fewer
+ * points).  Returns 1 if it fired.
  */
 int nth_disarm(const struct options *opt, const char *stage)
 {
 	char buf[32] = "";
 	ssize_t n;
-	int fd, fired;
+	int fired;
 
-	if (!nth_armed || strcmp(opt->nth_stage, stage))
+	if (nth_fd < 0 || !opt->nth_stage || strcmp(opt->nth_stage, stage))
 		return 0;
-	nth_armed = 0;
-	fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		die(errno, "open /proc/thread-self/fail-nth");
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	nth_write(stage, "0");
+	/* What is left of the countdown: 0 once the point fired. */
+	n = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+	if (pwrite(nth_fd, "0", 1, 0) != 1)
+		die(errno, "%s: write '0' to /proc/thread-self/fail-nth", stage);
+	close(nth_fd);
+	nth_fd = -1;
 	fired = n > 0 && atoi(buf) == 0;
 	printf("fail-nth: %s %u %s\n", stage, opt->nth, fired ? "fired" : "unused");
 	return fired;
+}
+
+/* Exit while armed (die() in the stage): disarm and say so all the same. */
+static void nth_exit(void)
+{
+	if (nth_fd >= 0)
+		nth_disarm(nth_opt, nth_stage);
+	fflush(stdout);
 }
