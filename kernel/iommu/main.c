@@ -187,8 +187,13 @@ static void hv_iommu_release_device(struct device *dev)
 
 	if (!hd)
 		return;
+	/*
+	 * dev->iommu (and with it the private pointer) is freed by the core
+	 * right after this (dev_iommu_free(), 6.12 iommu.c:505); clearing it
+	 * here would call dev_iommu_priv_set() without the probe lock it
+	 * asserts (6.12 iommu.c:393, lockdep on the debug kernel).
+	 */
 	mutex_lock(&hv_iommu_lock);
-	dev_iommu_priv_set(dev, NULL);
 	hd->target = &hv_iommu_identity;
 	if (hv_iommu_dev_has_live_sibling(hd)) {
 		/* The shared id stays where the group's other functions are. */
